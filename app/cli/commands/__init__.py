@@ -1,0 +1,1 @@
+"""Subcommands of the `copydesk` command line; each module registers its own parsers."""

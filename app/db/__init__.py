@@ -1,0 +1,1 @@
+"""Database layer: models, engine, migrations and typed errors."""

@@ -1,0 +1,1 @@
+"""Domain values and rules shared by services, the CLI and the UI."""

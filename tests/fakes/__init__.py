@@ -1,0 +1,1 @@
+"""Test doubles: real local servers that stand in for remote services."""

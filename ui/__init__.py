@@ -1,0 +1,1 @@
+"""Copydesk desktop interface (PySide6)."""

@@ -1,0 +1,1 @@
+"""The library: every piece, filtered, sorted and searched in the database, paged in lazily."""
