@@ -18,6 +18,7 @@ from decimal import Decimal
 from enum import StrEnum
 from types import TracebackType
 
+from app.agents.errors import PipelineError
 from app.db.errors import DatabaseError, DatabaseLocked
 from app.keystore import InvalidKey, KeyringUnavailable
 from app.llm.errors import (
@@ -174,6 +175,8 @@ def _describe(exc: BaseException) -> Notice:
         return Notice("Cancelled", cause, "", Severity.INFO)
     if isinstance(exc, LLMError):
         return Notice("The model call failed", cause, "Retry the step or resume the run.")
+    if isinstance(exc, PipelineError):
+        return Notice("The step could not run", cause, "Retry the step or resume the run.")
     if isinstance(exc, KeyringUnavailable):
         return Notice("No keyring to keep the key", cause, "", Severity.WARNING)
     if isinstance(exc, InvalidKey):
@@ -199,6 +202,40 @@ def _describe(exc: BaseException) -> Notice:
         f"{type(exc).__name__}: {cause}",
         "This is a bug; the details are in the log.",
         action=Action.OPEN_LOG,
+    )
+
+
+def _kinds() -> dict[str, type[LLMError] | type[PipelineError]]:
+    found: dict[str, type[LLMError] | type[PipelineError]] = {}
+    pending: list[type[LLMError] | type[PipelineError]] = [LLMError, PipelineError]
+    while pending:
+        cls = pending.pop()
+        found.setdefault(cls.kind, cls)
+        pending.extend(cls.__subclasses__())
+    return found
+
+
+def describe_failure(kind: str, message: str, *, context: str | None = None) -> Notice:
+    """The notice for a failure known only by its recorded kind (a step's or a call's
+    ``error_type``) and message, e.g. one reported by a pipeline event."""
+    cls = _kinds().get(kind)
+    if cls is None:
+        return describe(PipelineError(message), context=context)
+    try:
+        exc: BaseException = cls(message)
+    except TypeError:  # a subclass that needs more than a message
+        exc = PipelineError(message)
+    return describe(exc, context=context)
+
+
+def retrying_notice(retry_at: dt.datetime) -> Notice:
+    """Said while a call waits because the server asked it to slow down."""
+    return Notice(
+        "Rate limited by OpenRouter",
+        "The server asked Copydesk to slow down; the call waits and tries again.",
+        f"Retrying at {_local_time(retry_at)}.",
+        Severity.WARNING,
+        retry_at=retry_at,
     )
 
 

@@ -1,51 +1,84 @@
-"""Start the desktop app: QApplication, the database (created and migrated), the main window."""
+"""Start the desktop app: the window first, then the database (created and migrated) and the
+key check on worker threads, so the window paints at once and never waits on them."""
 
 from __future__ import annotations
 
 import logging
 import sys
+import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from app import __version__
-from app.cli.errors import message_for
-from app.config import load_config
+from app.config import load_config, mask_url
 from app.logging_setup import configure_logging
 
 log = logging.getLogger(__name__)
 
 
-def run_app(database: str | None = None) -> int:
-    config = load_config(database)
-    configure_logging(config.paths.log_file)
+class _FirstPaint(QObject):
+    """Logs how long the window took to appear (start-up time is a feature)."""
+
+    def __init__(self, started: float) -> None:
+        super().__init__()
+        self._started = started
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            log.info(
+                "Window painted %.0f ms after start-up", (time.monotonic() - self._started) * 1000
+            )
+        return False
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
-    app = QApplication.instance() or QApplication(sys.argv)
-    assert isinstance(app, QApplication)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
     app.setApplicationName("Copydesk")
+    app.setApplicationDisplayName("Copydesk")
     app.setOrganizationName("Copydesk")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("copydesk")
+    return app
 
-    from app.db.engine import open_database
 
-    try:
-        db = open_database(config.database_url)
-    except Exception as exc:
-        if not type(exc).__module__.startswith("app."):
-            raise
-        QMessageBox.critical(None, "Copydesk cannot open its database", message_for(exc))
-        return 1
+def run_app(database: str | None = None) -> int:
+    started = time.monotonic()
+    config = load_config(database)
+    configure_logging(config.paths.log_file)
+    app = create_application()
 
-    from app.db.seed import seed_defaults
+    from app.notifications import ErrorRouter
+    from ui.desktop import Desktop
     from ui.main_window import MainWindow
+    from ui.theme import apply_appearance
 
-    seed_defaults(db)
-    window = MainWindow(config, db)
+    router = ErrorRouter()
+    restore_hooks = router.install_excepthooks()
+    desktop = Desktop.create(config, router)
+    if desktop.prefs.appearance.value != "system":
+        apply_appearance(app, desktop.prefs.appearance)
+    window = MainWindow(desktop)
+    painted = _FirstPaint(started)
+    window.installEventFilter(painted)
     window.show()
+    log.info("Copydesk %s window shown (database %s)", __version__, mask_url(config.database_url))
+    if desktop.prefs_store.problem:
+        from app.notifications import Notice, Severity
+
+        router.publish(
+            Notice("Preferences reset", desktop.prefs_store.problem, "", Severity.WARNING)
+        )
+    window.start()
     try:
         return app.exec()
     finally:
-        db.dispose()
+        window.shutdown()
+        restore_hooks()
+        log.info("Copydesk closed")

@@ -3,8 +3,10 @@ the model prices and the API key. Qt-free, built on a worker thread at start-up.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -15,12 +17,28 @@ if TYPE_CHECKING:
     from app.llm.client import OpenRouterClient
     from app.llm.ledger import DatabaseLedger
     from app.llm.results import KeyInfo
+    from app.llm.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 
 
-class MissingKey(RuntimeError):
-    """No API key in the environment, the keyring or this session."""
+def announcing_policy(on_wait: Callable[[dt.datetime], None] | None) -> RetryPolicy:
+    """The default retry policy, telling ``on_wait`` when a server-requested wait ends."""
+    from app.llm.retry import RetryPolicy
+
+    if on_wait is None:
+        return RetryPolicy()
+
+    class AnnouncingPolicy(RetryPolicy):
+        def delay(
+            self, retry_number: int, headers: Mapping[str, str], now: dt.datetime | None = None
+        ) -> float | None:
+            seconds = super().delay(retry_number, headers, now)
+            if seconds is not None and self.server_delay(headers, now) is not None:
+                on_wait(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds))
+            return seconds
+
+    return AnnouncingPolicy()
 
 
 @dataclass
@@ -70,8 +88,14 @@ class Backend:
     prices: PriceBook
     keys: ApiKeys
 
+    on_server_wait: Callable[[dt.datetime], None] | None = None
+
     def make_llm(self) -> OpenRouterClient:
-        """A client with the current key that records every call and prices it (any thread)."""
+        """A client with the current key that records every call and prices it (any thread).
+
+        When the server asks for a wait (429 with Retry-After), ``on_server_wait`` hears when
+        the call will be tried again.
+        """
         from app.llm.client import OpenRouterClient
 
         return OpenRouterClient(
@@ -79,6 +103,7 @@ class Backend:
             self.keys.require(),
             ledger=self.ledger,
             price_lookup=self.prices,
+            retry_policy=announcing_policy(self.on_server_wait),
         )
 
     def refresh_catalog(self) -> int:

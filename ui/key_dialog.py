@@ -78,9 +78,7 @@ class KeyDialog(QDialog):
     key_saved = Signal(object)  # KeyInfo
     session_key = Signal(str, object)  # the key, KeyInfo
 
-    def __init__(
-        self, tasks: TaskRunner, base_url: str, *, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, tasks: TaskRunner, base_url: str, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tasks = tasks
         self._base_url = base_url

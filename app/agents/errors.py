@@ -1,7 +1,5 @@
 """Typed failures of the agent pipeline, with messages a person can act on."""
 
-# ruff: noqa: N818 - the names read as the condition they report.
-
 from __future__ import annotations
 
 

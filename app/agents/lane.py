@@ -8,20 +8,18 @@ from the database crosses into another thread: the lane reads plain copies.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.agents import checkpoints
-from app.agents.brief import PieceBrief, load_brief
+from app.agents.agent_call import AgentCall, DraftInput, LaneSetup, StepInputs
+from app.agents.brief import load_brief
+from app.agents.cancellation import cancel_requested
 from app.agents.errors import (
     AgentNotConfigured,
     AgentOutputInvalid,
@@ -29,8 +27,6 @@ from app.agents.errors import (
     PipelineError,
 )
 from app.agents.events import (
-    DraftCreated,
-    EvaluationReady,
     Event,
     PlatformFinished,
     StepFailed,
@@ -38,50 +34,23 @@ from app.agents.events import (
     StepStarted,
     TextDelta,
 )
-from app.agents.messages import agent_request, task_header
 from app.agents.options import PipelineOptions
-from app.agents.platforms import PlatformSpec, platform_spec
-from app.agents.prompts import CONTEXT, SHARED_AGENT, SYSTEM, TASK, PromptSet, load_prompt_set
+from app.agents.outcomes import record_outcome, step_row
+from app.agents.platforms import platform_spec
+from app.agents.prompts import load_prompt_set
 from app.agents.results import PlatformResult
-from app.agents.roles import (
-    REVIEWER,
-    SENIOR_EDITOR,
-    WRITER,
-    AgentRole,
-    Output,
-    role_for,
-)
-from app.agents.schemas import (
-    EVALUATION_SCHEMA,
-    SEO_DESCRIPTION_MAX,
-    SEO_KEYWORDS_MAX,
-    SEO_SCHEMA,
-    SEO_TITLE_MAX,
-    EvaluationResult,
-    SeoResult,
-    check_evaluation,
-    check_seo,
-)
+from app.agents.roles import REVIEWER, SENIOR_EDITOR, WRITER, AgentRole, Output, role_for
+from app.agents.shared_context import ensure_shared_context
 from app.db.engine import Database
-from app.db.models import AgentStep
-from app.domain.status import DraftSource, PieceStatus, Platform, PlatformStatus, StepStatus
+from app.domain.status import PieceStatus, PlatformStatus, StepStatus
 from app.llm.cancel import CancelToken
 from app.llm.client import OpenRouterClient
 from app.llm.errors import Cancelled, LLMError
-from app.llm.requests import CallContext, ChatRequest, assistant_message, user_message
-from app.llm.results import Completion
-from app.llm.structured import strip_fences
-from app.services.agent_configs import AgentSettings, agent_settings
-from app.services.drafts import active_draft, add_draft
+from app.services.agent_configs import agent_settings
+from app.services.drafts import active_draft
 from app.services.errors import NotFound, ServiceError
-from app.services.evaluations import add_evaluation, latest_evaluation
-from app.services.pieces import (
-    add_piece_tokens,
-    get_piece,
-    get_platform_state,
-    set_platform_status,
-    set_seo_metadata,
-)
+from app.services.evaluations import latest_evaluation
+from app.services.pieces import get_piece, get_platform_state, set_platform_status
 from app.services.transitions import PLATFORM_TRANSITIONS
 
 log = logging.getLogger(__name__)
@@ -99,58 +68,6 @@ _REVIEWED = frozenset(
 )
 # Failures with a message meant for people; anything else is a bug and is logged as one.
 _EXPECTED_ERRORS = (LLMError, ServiceError, PipelineError)
-
-
-@dataclass(frozen=True, slots=True)
-class LaneSetup:
-    """What every step of the lane shares, read once."""
-
-    brief: PieceBrief
-    prompts: PromptSet
-    options: PipelineOptions
-    shared_context: str
-    spec: PlatformSpec
-
-
-@dataclass(frozen=True, slots=True)
-class DraftInput:
-    id: uuid.UUID
-    version: int
-    title: str | None
-    content: str
-
-
-@dataclass(frozen=True, slots=True)
-class StepInputs:
-    settings: AgentSettings
-    draft: DraftInput | None
-    evaluation: dict[str, Any] | None
-    violations: tuple[str, ...]
-
-
-@dataclass(slots=True)
-class StepOutcome:
-    """What the model produced for a step, checked, before it is stored."""
-
-    text: str
-    content: str | None = None  # the new draft's text, for drafting agents
-    title: str | None = None
-    seo: SeoResult | None = None
-    evaluation: EvaluationResult | None = None
-    notes: dict[str, Any] = field(default_factory=dict)
-    model: str | None = None
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost: Decimal | None = None
-    calls: int = 0
-
-    def add(self, completion: Completion) -> None:
-        self.model = completion.model_used or completion.model_requested
-        self.input_tokens += completion.usage.input_tokens
-        self.output_tokens += completion.usage.output_tokens
-        if completion.cost is not None:
-            self.cost = (self.cost or Decimal(0)) + completion.cost
-        self.calls += 1
 
 
 class PlatformLane:
@@ -215,6 +132,9 @@ class PlatformLane:
     def _next_step(self, setup: LaneSetup) -> checkpoints.PlannedStep | None:
         """The first unfinished step; after a low review score, a new revision round."""
         with self.db.session() as session:
+            if cancel_requested(session, self.piece_id):
+                # Seen here at once, rather than at the watcher's next poll mid-step.
+                self.token.cancel()
             steps = checkpoints.platform_steps(session, self.piece_id, self.platform)
             step = checkpoints.first_unfinished(steps)
             if step is not None:
@@ -256,9 +176,25 @@ class PlatformLane:
             )
         )
         started = time.monotonic()
+        call = AgentCall(
+            self.llm,
+            piece_id=self.piece_id,
+            platform=self.platform,
+            token=self.token,
+            on_delta=self._on_delta(step.id),
+        )
         try:
-            outcome = self._perform(step, role, inputs, setup)
-            events = self._save(step, role, inputs, outcome)
+            outcome = call.run(step, role, inputs, setup)
+            with self.db.session() as session:
+                events = record_outcome(
+                    session,
+                    piece_id=self.piece_id,
+                    platform=self.platform,
+                    step=step,
+                    role=role,
+                    inputs=inputs,
+                    outcome=outcome,
+                )
         except Exception as exc:
             return self._stop(step, role, exc)
         self._flush_ledger()
@@ -317,210 +253,13 @@ class PlatformLane:
             )
             state = _move_platform(session, self.piece_id, self.platform, target)
             state.iteration = max(state.iteration, step.iteration + 1)
-            row = _step_row(session, step.id)
+            row = step_row(session, step.id)
             checkpoints.start(
                 row,
                 model=settings.model_id,
                 input_summary=_summary(role, draft, evaluation, violations),
             )
         return StepInputs(settings, draft, evaluation, violations)
-
-    def _perform(
-        self,
-        step: checkpoints.PlannedStep,
-        role: AgentRole,
-        inputs: StepInputs,
-        setup: LaneSetup,
-    ) -> StepOutcome:
-        variables = self._variables(step, role, inputs, setup)
-        system_text = setup.prompts.render(role.agent_id, SYSTEM, variables)
-        task_text = task_header(role.agent_id, self.platform) + setup.prompts.render(
-            role.agent_id, TASK, variables
-        )
-        request = agent_request(
-            inputs.settings,
-            shared_context=setup.shared_context,
-            system_text=system_text,
-            task_text=task_text,
-        )
-        context = CallContext(
-            piece_id=self.piece_id,
-            step_id=step.id,
-            project_id=setup.brief.project_id,
-            agent_id=role.agent_id,
-            content_type=self.platform,
-        )
-        outcome = StepOutcome(text="")
-        if role.output is Output.EVALUATION:
-            data, completion = self.llm.complete_json(
-                request,
-                EVALUATION_SCHEMA,
-                schema_name="evaluation",
-                cancel=self.token,
-                on_delta=self._on_delta(step.id),
-                context=context,
-            )
-            outcome.add(completion)
-            outcome.evaluation = check_evaluation(data)
-            outcome.text = json.dumps(data, ensure_ascii=False)
-            return outcome
-        if role.output is Output.SEO:
-            data, completion = self.llm.complete_json(
-                request,
-                SEO_SCHEMA,
-                schema_name="seo_revision",
-                cancel=self.token,
-                on_delta=self._on_delta(step.id),
-                context=context,
-            )
-            outcome.add(completion)
-            outcome.seo = check_seo(data)
-            outcome.text = json.dumps(data, ensure_ascii=False)
-            outcome.content = _clean(outcome.seo.content)
-            outcome.title = _heading_title(outcome.content) or outcome.seo.title
-            return outcome
-        completion = self.llm.complete(
-            request, cancel=self.token, on_delta=self._on_delta(step.id), context=context
-        )
-        outcome.add(completion)
-        content = _clean(completion.text)
-        if role is SENIOR_EDITOR and content:
-            remaining = setup.spec.violations(content)
-            if remaining:
-                content, remaining = self._fix_violations(
-                    step, request, completion.text, remaining, setup.spec, context, outcome
-                )
-            if remaining:
-                outcome.notes["platform_violations"] = remaining
-        if not content:
-            raise AgentOutputInvalid(
-                f"The {role.label.lower()} ({inputs.settings.model_id}) answered with no text."
-            )
-        outcome.text = completion.text
-        outcome.content = content
-        outcome.title = _heading_title(content) or (inputs.draft.title if inputs.draft else None)
-        return outcome
-
-    def _fix_violations(
-        self,
-        step: checkpoints.PlannedStep,
-        request: ChatRequest,
-        answer: str,
-        problems: list[str],
-        spec: PlatformSpec,
-        context: CallContext,
-        outcome: StepOutcome,
-    ) -> tuple[str, list[str]]:
-        """Ask the senior editor once more when the text still breaks a hard platform limit."""
-        listed = "\n".join(f"- {problem}" for problem in problems)
-        follow_up = dataclasses.replace(
-            request,
-            messages=[
-                *request.messages,
-                assistant_message(answer),
-                user_message(
-                    f"This text still breaks the {spec.label} rules:\n{listed}\n\nReply with "
-                    "the full corrected text only."
-                ),
-            ],
-        )
-        completion = self.llm.complete(
-            follow_up, cancel=self.token, on_delta=self._on_delta(step.id), context=context
-        )
-        outcome.add(completion)
-        fixed = _clean(completion.text)
-        if not fixed:
-            return _clean(answer), problems
-        return fixed, spec.violations(fixed)
-
-    def _save(
-        self,
-        step: checkpoints.PlannedStep,
-        role: AgentRole,
-        inputs: StepInputs,
-        outcome: StepOutcome,
-    ) -> list[Event]:
-        events: list[Event] = []
-        with self.db.session() as session:
-            row = _step_row(session, step.id)
-            if row.status != StepStatus.RUNNING:
-                # Someone else finished or reset this step meanwhile: keep their result.
-                raise AgentOutputInvalid(
-                    f"The step was changed by another run (it is now {row.status}); "
-                    "this result was discarded."
-                )
-            draft_id = None
-            output_json: dict[str, Any] | None = dict(outcome.notes) or None
-            if outcome.content is not None:
-                draft = add_draft(
-                    session,
-                    self.piece_id,
-                    self.platform,
-                    outcome.content,
-                    source=DraftSource.AI.value,
-                    agent_id=role.agent_id,
-                    title=(outcome.title or None) and outcome.title[:500],
-                    based_on_id=inputs.draft.id if inputs.draft else None,
-                    step_id=step.id,
-                )
-                draft_id = draft.id
-                events.append(
-                    DraftCreated(
-                        self.piece_id, self.platform, draft.id, draft.version, role.agent_id
-                    )
-                )
-                if role is WRITER and outcome.title:
-                    piece = get_piece(session, self.piece_id)
-                    if not piece.title:
-                        piece.title = outcome.title[:255]
-            if outcome.seo is not None:
-                output_json = {**(output_json or {}), "seo": outcome.seo.metadata()}
-                if self.platform == Platform.BLOG:
-                    set_seo_metadata(session, self.piece_id, outcome.seo.metadata())
-            if outcome.evaluation is not None:
-                assert inputs.draft is not None
-                result = outcome.evaluation
-                add_evaluation(
-                    session,
-                    inputs.draft.id,
-                    result.score,
-                    criteria_scores=result.criteria,
-                    feedback=result.feedback,
-                    model=outcome.model,
-                    step_id=step.id,
-                )
-                output_json = {
-                    "score": result.score,
-                    "criteria": result.criteria,
-                    "feedback": result.feedback,
-                }
-                events.append(
-                    EvaluationReady(
-                        self.piece_id,
-                        self.platform,
-                        inputs.draft.id,
-                        result.score,
-                        dict(result.criteria),
-                        result.feedback,
-                    )
-                )
-            checkpoints.complete(
-                row,
-                output=outcome.text,
-                output_json=output_json,
-                model=outcome.model,
-                input_tokens=outcome.input_tokens,
-                output_tokens=outcome.output_tokens,
-                cost=outcome.cost,
-                draft_id=draft_id,
-            )
-            add_piece_tokens(
-                session,
-                self.piece_id,
-                input_tokens=outcome.input_tokens,
-                output_tokens=outcome.output_tokens,
-            )
-        return events
 
     # endings -----------------------------------------------------------------------------
 
@@ -538,7 +277,7 @@ class PlatformLane:
         lane_message = f"{role.label} ({role.agent_id}): {message}"
         try:
             with self.db.session() as session:
-                row = _step_row(session, step.id)
+                row = step_row(session, step.id)
                 checkpoints.stop(
                     row, status=status, error_type=error_type, message=message, partial=partial
                 )
@@ -616,42 +355,6 @@ class PlatformLane:
 
     # helpers -----------------------------------------------------------------------------
 
-    def _variables(
-        self,
-        step: checkpoints.PlannedStep,
-        role: AgentRole,
-        inputs: StepInputs,
-        setup: LaneSetup,
-    ) -> dict[str, Any]:
-        spec = setup.spec
-        draft = inputs.draft
-        return {
-            **setup.brief.variables(),
-            "agent": {"id": role.agent_id, "label": role.label},
-            "platform": {
-                "name": spec.name,
-                "label": spec.label,
-                "rules": spec.rules,
-                "max_chars": spec.max_chars,
-                "max_post_chars": spec.max_post_chars,
-            },
-            "draft": (
-                {"version": draft.version, "title": draft.title or "", "content": draft.content}
-                if draft is not None
-                else None
-            ),
-            "evaluation": inputs.evaluation,
-            "violations": list(inputs.violations),
-            "iteration": step.iteration,
-            "score_threshold": setup.options.score_threshold,
-            "max_iterations": setup.options.max_iterations,
-            "limits": {
-                "title": SEO_TITLE_MAX,
-                "description": SEO_DESCRIPTION_MAX,
-                "keywords": SEO_KEYWORDS_MAX,
-            },
-        }
-
     def _on_delta(self, step_id: uuid.UUID) -> Callable[[str], None]:
         def deliver(text: str) -> None:
             self._partial.append(text)
@@ -677,23 +380,6 @@ class PlatformLane:
                 log.warning("Could not flush the usage ledger", exc_info=True)
 
 
-def ensure_shared_context(
-    db: Database, piece_id: uuid.UUID, brief: PieceBrief, prompts: PromptSet
-) -> str:
-    """The piece's shared context: the recorded one, else rendered now and recorded."""
-    with db.session() as session:
-        existing = checkpoints.shared_context(session, piece_id)
-        if existing is not None and existing.output:
-            return existing.output
-    text = prompts.render(SHARED_AGENT, CONTEXT, brief.variables())
-    with db.session() as session:
-        existing = checkpoints.shared_context(session, piece_id)
-        if existing is not None and existing.output:
-            return existing.output
-        checkpoints.record_shared_context(session, piece_id, text)
-    return text
-
-
 def _move_platform(
     session: Session,
     piece_id: uuid.UUID,
@@ -715,13 +401,6 @@ def _move_platform(
     return set_platform_status(session, piece_id, platform, target.value, error_message=message)
 
 
-def _step_row(session: Session, step_id: uuid.UUID) -> AgentStep:
-    row = session.get(AgentStep, step_id)
-    if row is None:
-        raise NotFound(f"the step {step_id} no longer exists (was the piece deleted?)")
-    return row
-
-
 def _describe(exc: BaseException, cancelled: bool) -> tuple[str, str]:
     if cancelled:
         return "cancelled", "Cancelled."
@@ -732,22 +411,6 @@ def _describe(exc: BaseException, cancelled: bool) -> tuple[str, str]:
     if isinstance(exc, ServiceError):
         return "invalid_input", message
     return "internal_error", f"Unexpected error ({type(exc).__name__}): {message}"
-
-
-def _clean(text: str) -> str:
-    """The answer without a wrapping code fence or surrounding blank space."""
-    return strip_fences(text).strip()
-
-
-def _heading_title(content: str) -> str | None:
-    for line in content.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if stripped.startswith("# "):
-            return stripped[2:].strip() or None
-        return None
-    return None
 
 
 def _summary(

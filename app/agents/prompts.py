@@ -10,8 +10,8 @@ wins over one for no skill.
 
 from __future__ import annotations
 
+import functools
 import re
-import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -74,14 +74,20 @@ def _environment() -> SandboxedEnvironment:
     return env
 
 
+_ENVIRONMENT = _environment()
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(text: str) -> jinja2.Template:
+    """Compiling is far slower than rendering, and templates rarely change: keep them."""
+    return _ENVIRONMENT.from_string(text)
+
+
 class PromptSet:
     """The templates in force for one piece (overrides resolved); renders them."""
 
     def __init__(self, sources: Mapping[tuple[str, str], TemplateSource]) -> None:
         self._sources = dict(sources)
-        self._env = _environment()
-        self._compiled: dict[tuple[str, str], jinja2.Template] = {}
-        self._lock = threading.Lock()
 
     def source(self, agent_id: str, name: str) -> TemplateSource:
         found = self._sources.get((agent_id, name))
@@ -93,7 +99,7 @@ class PromptSet:
     def render(self, agent_id: str, name: str, variables: Mapping[str, Any]) -> str:
         source = self.source(agent_id, name)
         try:
-            template = self._template(source)
+            template = _compiled(source.text)
             return template.render(**variables).strip() + "\n"
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None)
@@ -102,15 +108,6 @@ class PromptSet:
                 f"The {name} prompt of {agent_id} ({source.origin}) cannot be rendered"
                 f"{where}: {exc}. Fix the template in the settings, then resume the piece."
             ) from exc
-
-    def _template(self, source: TemplateSource) -> jinja2.Template:
-        key = (source.agent_id, source.name)
-        with self._lock:
-            template = self._compiled.get(key)
-            if template is None:
-                template = self._env.from_string(source.text)
-                self._compiled[key] = template
-            return template
 
 
 def load_prompt_set(

@@ -23,14 +23,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy.orm import Session
 
-from app.agents.brief import load_brief
 from app.agents.cancellation import CancelWatcher, clear_cancel_request, request_cancel
 from app.agents.errors import PieceNotRunnable, PipelineError
 from app.agents.events import Event, RunFinished
-from app.agents.lane import PlatformLane, ensure_shared_context
+from app.agents.lane import PlatformLane
 from app.agents.options import PipelineOptions
-from app.agents.prompts import load_prompt_set
 from app.agents.results import PlatformResult, RunResult
+from app.agents.shared_context import shared_context_for
 from app.db.engine import Database
 from app.domain.status import PieceStatus, PlatformStatus
 from app.llm.cancel import CancelToken
@@ -169,10 +168,7 @@ class PipelineRunner:
         """Built once here so every lane sends the same bytes; a failure is left for each
         lane to meet (and report) on its own."""
         try:
-            with self.db.session() as session:
-                brief = load_brief(session, piece_id)
-                prompts = load_prompt_set(session, brief.project_id, brief.skill_id)
-            return ensure_shared_context(self.db, piece_id, brief, prompts)
+            return shared_context_for(self.db, piece_id)
         except PipelineError:
             return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,12 +96,28 @@ def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             cursor.execute("PRAGMA foreign_keys = ON")
             if not in_memory:
-                # WAL lets the GUI read while a worker writes.
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _use_wal(cursor, busy_timeout_ms)
         finally:
             cursor.close()
 
     return engine
+
+
+def _use_wal(cursor: sqlite3.Cursor, busy_timeout_ms: int) -> None:
+    """Switch to WAL, which lets the GUI read while a worker writes.
+
+    While another connection is itself opening or switching the file, SQLite can answer
+    "locked" at once instead of calling the busy handler, so retry until the busy timeout.
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.005)
 
 
 def _postgres_engine(url: URL) -> Engine:

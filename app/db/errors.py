@@ -3,7 +3,7 @@
 Messages name the database by its masked URL: a password never appears in them.
 """
 
-# ruff: noqa: N818 - the names read as the condition they report (e.g. DatabaseLocked).
+
 
 from __future__ import annotations
 

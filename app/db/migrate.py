@@ -29,6 +29,9 @@ from app.db.engine import DEFAULT_BUSY_TIMEOUT_MS, Database, check_reachable, op
 from app.db.errors import DatabaseError, DatabaseTooNew, MigrationFailed
 from app.db.urls import sqlite_file
 
+# An arbitrary constant naming Copydesk's migration lock among PostgreSQL advisory locks.
+_MIGRATION_LOCK_ID = 0x436F7079  # "Copy"
+
 
 def migrations_dir() -> Path:
     spec = importlib.util.find_spec("migrations")
@@ -129,6 +132,10 @@ def _run_upgrade(db: Database) -> None:
     try:
         # Our transaction spans the whole upgrade; Alembic joins it instead of committing.
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Two Copydesk instances starting together: the second waits here, then
+                # finds the schema at head (SQLite's BEGIN IMMEDIATE does the same job).
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})")
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
             if connection.dialect.name == "sqlite":

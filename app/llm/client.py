@@ -183,10 +183,15 @@ class OpenRouterClient:
         With ``request.stream`` (the default) text reaches ``on_delta`` as it arrives and
         ``cancel`` closes the connection at once, which stops the generation. Errors are
         typed (app.llm.errors); a failure after text arrived keeps it in ``partial_text``.
+        ``Completion.total_ms`` covers the whole call, retries included; ``ttft_ms`` is the
+        time to first token of the attempt that answered.
         """
         body = self._chat_body(request)
         model = str(body["model"])
         request_id = uuid.uuid4().hex
+        # Backoff waits go through a token so that a cancel ends them at once.
+        waiter = cancel or CancelToken()
+        started = time.monotonic()
         retry_number = 0
         while True:
             if cancel is not None and cancel.cancelled:
@@ -217,12 +222,10 @@ class OpenRouterClient:
                     delay,
                     retry_number + 1,
                 )
-                if cancel is not None and cancel.wait(delay):
+                if waiter.wait(delay):
                     raise Cancelled(
                         "The request was cancelled while waiting to retry.", request_id=request_id
                     ) from exc
-                if cancel is None:
-                    time.sleep(delay)
                 retry_number += 1
                 continue
             cost, estimated = self._cost(attempt)
@@ -238,7 +241,7 @@ class OpenRouterClient:
                 cost=cost,
                 cost_estimated=estimated,
                 ttft_ms=attempt.ttft_ms,
-                total_ms=attempt.elapsed_ms(),
+                total_ms=int((time.monotonic() - started) * 1000),
                 attempts=retry_number + 1,
                 request_id=request_id,
             )

@@ -6,7 +6,7 @@ request id. Messages never contain the API key: the client redacts server text b
 reaches an error.
 """
 
-# ruff: noqa: N818 - the names read as the condition they report (e.g. RateLimited).
+
 
 from __future__ import annotations
 

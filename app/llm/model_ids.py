@@ -32,7 +32,7 @@ _FAMILY_FIRST = re.compile(r"^claude-(?P<family>[a-z]+)-(?P<major>\d+)(?:-(?P<mi
 _VERSION_FIRST = re.compile(r"^claude-(?P<major>\d+)(?:-(?P<minor>\d))?-(?P<family>[a-z]+)-\d{8}$")
 
 
-class InvalidModelId(ValueError):  # noqa: N818 - reads as the condition
+class InvalidModelId(ValueError):
     """The text cannot be a model id."""
 
 

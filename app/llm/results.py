@@ -27,7 +27,12 @@ class Usage:
 
 @dataclass(frozen=True)
 class Completion:
-    """A finished call: the text and everything needed to account for it."""
+    """A finished call: the text and everything needed to account for it.
+
+    ``cost`` is what the server reported, else an estimate from catalog prices
+    (``cost_estimated``), else None. ``total_ms`` spans all attempts; ``ttft_ms`` is the
+    answering attempt's time to first token (None when not streamed).
+    """
 
     text: str
     model_requested: str

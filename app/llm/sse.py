@@ -9,14 +9,16 @@ Comment lines (``: OPENROUTER PROCESSING``) are keep-alives and are counted, not
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DONE = "[DONE]"
 
 
-@dataclass(frozen=True, slots=True)
-class SSEEvent:
-    """One dispatched event: its data lines joined with newlines."""
+class SSEEvent(NamedTuple):
+    """One dispatched event: its data lines joined with newlines.
+
+    A NamedTuple rather than a frozen dataclass: one is built per token, and this is cheaper.
+    """
 
     data: str
     event: str | None = None
@@ -48,14 +50,17 @@ class SSEDecoder:
             self._skip_lf = False
             if chunk[:1] == b"\n":
                 chunk = chunk[1:]
+        has_cr = b"\r" in chunk
+        if not has_cr and b"\n" not in chunk:
+            # No line ends here: nothing to decode yet (the common case for small reads).
+            self._buffer += chunk
+            return []
         buffer = self._buffer + chunk if self._buffer else chunk
-        if b"\r" in buffer:
+        if has_cr:
+            # The kept remainder never holds a CR, so looking at this chunk is enough.
             self._skip_lf = buffer.endswith(b"\r")
             buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         end = buffer.rfind(b"\n")
-        if end < 0:
-            self._buffer = buffer
-            return []
         self._buffer = buffer[end + 1 :]
         # Whole lines only, so a multi-byte character is never cut in two here.
         lines = buffer[:end].decode("utf-8", errors="replace").split("\n")
@@ -75,6 +80,9 @@ class SSEDecoder:
     def _process(self, lines: list[str]) -> list[SSEEvent]:
         events: list[SSEEvent] = []
         for line in lines:
+            if line.startswith("data:"):  # the common case first
+                self._data.append(line[6:] if line[5:6] == " " else line[5:])
+                continue
             if not line:
                 if self._data:
                     events.append(self._dispatch())

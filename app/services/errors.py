@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# ruff: noqa: N818 - the names read as the condition they report (e.g. NotFound).
-
 
 class ServiceError(Exception):
     """Base class of every error a service raises on purpose."""

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager
 
 from app.db.models import Client, Project
 from app.db.types import utcnow
@@ -54,7 +54,7 @@ def list_projects(
     query = (
         select(Project)
         .join(Project.client)
-        .options(joinedload(Project.client))
+        .options(contains_eager(Project.client))
         .order_by(func.lower(Client.name), func.lower(Project.name))
     )
     if client_id is not None:
@@ -82,7 +82,7 @@ def find_project(session: Session, ref: str) -> Project:
     if as_uuid is not None and (project := session.get(Project, as_uuid)) is not None:
         return project
     client_ref, _, project_ref = ref.rpartition("/")
-    query = select(Project).join(Project.client).options(joinedload(Project.client))
+    query = select(Project).join(Project.client).options(contains_eager(Project.client))
     if client_ref:
         client = find_client(session, client_ref)
         query = query.where(Project.client_id == client.id)

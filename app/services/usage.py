@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import Date, Select, case, cast, distinct, func, literal_column, select
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from app.db.models import LlmCall, Project
 from app.services import _checks
 
 _MONEY_PLACES = Decimal("0.000001")
-_Q = TypeVar("_Q", bound=Select[Unpack[tuple[Any, ...]]])
+_Q = TypeVar("_Q", bound=Select[*tuple[Any, ...]])
 
 
 @dataclass(frozen=True)

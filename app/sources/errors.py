@@ -13,7 +13,7 @@ class SourceError(Exception):
         self.message = message
 
 
-class InvalidUrl(SourceError):  # noqa: N818 - names read as the condition
+class InvalidUrl(SourceError):
     """The text given is not an http(s) address that can be fetched."""
 
     def __init__(self, url: str, reason: str) -> None:
@@ -22,7 +22,7 @@ class InvalidUrl(SourceError):  # noqa: N818 - names read as the condition
         self.reason = reason
 
 
-class UnreachableUrl(SourceError):  # noqa: N818 - names read as the condition
+class UnreachableUrl(SourceError):
     """No answer came back: the host is unknown, refused the connection, or timed out."""
 
     def __init__(self, url: str, reason: str) -> None:
@@ -31,7 +31,7 @@ class UnreachableUrl(SourceError):  # noqa: N818 - names read as the condition
         self.reason = reason
 
 
-class TooManyRedirects(SourceError):  # noqa: N818 - names read as the condition
+class TooManyRedirects(SourceError):
     """The address redirects in a loop or through more hops than allowed."""
 
     def __init__(self, url: str, reason: str) -> None:
@@ -50,7 +50,7 @@ class HttpStatusError(SourceError):
         self.status = status
 
 
-class NotHtml(SourceError):  # noqa: N818 - names read as the condition
+class NotHtml(SourceError):
     """The address serves something other than a web page (a PDF, JSON, an image …)."""
 
     def __init__(self, url: str, content_type: str) -> None:
@@ -59,7 +59,7 @@ class NotHtml(SourceError):  # noqa: N818 - names read as the condition
         self.content_type = content_type
 
 
-class PageTooLarge(SourceError):  # noqa: N818 - names read as the condition
+class PageTooLarge(SourceError):
     """The body is bigger than the limit; reading stopped at the limit."""
 
     def __init__(self, url: str, limit_text: str) -> None:
@@ -89,7 +89,7 @@ class ImportFileError(SourceError):
         self.problem = problem
 
 
-class EmptyPage(SourceError):  # noqa: N818 - names read as the condition
+class EmptyPage(SourceError):
     """The page was fetched but has no readable text."""
 
     def __init__(self, url: str) -> None:

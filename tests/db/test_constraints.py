@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,6 +28,7 @@ from app.db.models import (
     Project,
     User,
 )
+from app.domain import status
 from app.domain.status import DraftSource, Platform
 
 
@@ -132,7 +134,11 @@ def test_deleting_a_draft_clears_references_to_it(db: Database) -> None:
     with db.session() as session:
         first = _draft(session)
         second = Draft(
-            piece=first.piece, platform="blog", version=2, content="v2", source="human",
+            piece=first.piece,
+            platform="blog",
+            version=2,
+            content="v2",
+            source="human",
             based_on=first,
         )
         state = PlatformState(piece=first.piece, platform="blog", active_draft=first)
@@ -178,3 +184,34 @@ def test_agent_config_edits_from_a_stale_copy_fail(db: Database) -> None:
     with db.session() as session:
         stored = session.get_one(AgentModelConfig, config.id)
         assert (stored.max_tokens, stored.version) == (8000, 2)
+
+
+ALLOWED_VALUES = {
+    ("users", "role"): status.ROLES,
+    ("projects", "status"): status.PROJECT_STATUSES,
+    ("vocabulary", "usage"): status.VOCABULARY_USAGES,
+    ("resources", "type"): status.RESOURCE_TYPES,
+    ("skills", "type"): status.SKILL_TYPES,
+    ("skills", "output_format"): status.OUTPUT_FORMATS,
+    ("pieces", "mode"): status.PIECE_MODES,
+    ("pieces", "status"): status.PIECE_STATUSES,
+    ("platform_states", "platform"): status.PLATFORMS,
+    ("platform_states", "status"): status.PLATFORM_STATUSES,
+    ("drafts", "platform"): status.PLATFORMS,
+    ("drafts", "format"): status.OUTPUT_FORMATS,
+    ("drafts", "source"): status.DRAFT_SOURCES,
+    ("agent_steps", "platform"): status.PLATFORMS,
+    ("agent_steps", "status"): status.STEP_STATUSES,
+    ("publishing_jobs", "status"): status.PUBLISHING_STATUSES,
+}
+
+
+def test_migrated_check_constraints_allow_exactly_the_domain_values(db: Database) -> None:
+    # Autogenerate does not compare CHECK constraints, so the migration's copies of the
+    # value lists are compared with app.domain.status here.
+    with db.engine.connect() as connection:
+        inspector = inspect(connection)
+        for (table, column), expected in ALLOWED_VALUES.items():
+            checks = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table)}
+            sqltext = checks[f"ck_{table}_{column}"]
+            assert set(re.findall(r"'([a-z_]+)'", sqltext)) == set(expected), (table, column)

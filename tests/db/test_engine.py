@@ -29,9 +29,8 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(sqlite_url: st
         db.dispose()
 
 
-def test_sqlite_connections_can_cross_threads(db: Database) -> None:
-    if not db.is_sqlite:
-        pytest.skip("a SQLite-only setting")
+def test_sqlite_connections_can_cross_threads(sqlite_url: str) -> None:
+    db = open_database(sqlite_url)
     with db.session() as session:
         session.add(Client(name="Acme", slug="acme"))
     seen: list[int] = []
@@ -43,6 +42,7 @@ def test_sqlite_connections_can_cross_threads(db: Database) -> None:
     worker = threading.Thread(target=count)
     worker.start()
     worker.join()
+    db.dispose()
     assert seen == [1]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import inspect, text
 
 from app.db import migrate
 from app.db.base import Base
-from app.db.engine import open_database
+from app.db.engine import Database, open_database
 from app.db.errors import DatabaseTooNew, MigrationFailed
 
 
@@ -29,23 +30,15 @@ def test_history_and_head() -> None:
     assert all(doc for _, doc in migrate.history())
 
 
-def test_a_new_database_is_created_at_head_with_every_table(db_url: str) -> None:
-    db = open_database(db_url)
-    try:
-        assert migrate.current_revision(db) == migrate.head_revision()
-        with db.engine.connect() as connection:
-            tables = set(inspect(connection).get_table_names())
-        assert tables == set(Base.metadata.tables) | {"alembic_version"}
-    finally:
-        db.dispose()
-
-
-def test_opening_without_migrating_leaves_the_database_alone(db_url: str) -> None:
+def test_a_new_database_is_migrated_to_head_with_every_table(db_url: str) -> None:
     db = open_database(db_url, migrate=False)
     try:
         assert migrate.current_revision(db) is None
         assert migrate.upgrade(db) is None  # nothing worth backing up in an empty database
         assert migrate.current_revision(db) == migrate.head_revision()
+        with db.engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+        assert tables == set(Base.metadata.tables) | {"alembic_version"}
         assert migrate.upgrade(db) is None  # already at head: nothing to do
     finally:
         db.dispose()
@@ -60,17 +53,22 @@ def test_upgrade_accepts_a_url(sqlite_url: str) -> None:
         db.dispose()
 
 
-def test_a_database_from_a_newer_copydesk_is_refused(db_url: str) -> None:
-    db = open_database(db_url)
+def test_a_database_from_a_newer_copydesk_is_refused(db: Database) -> None:
+    head = migrate.head_revision()
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
-    db.dispose()
-    with pytest.raises(DatabaseTooNew) as caught:
-        open_database(db_url)
+    try:
+        with pytest.raises(DatabaseTooNew) as caught:
+            open_database(db.url)
+    finally:
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("UPDATE alembic_version SET version_num = :head"), {"head": head}
+            )
     message = str(caught.value)
     assert "created by a newer version of Copydesk" in message
     assert "9999_future" in message
-    assert caught.value.head == migrate.head_revision()
+    assert caught.value.head == head
 
 
 def test_the_backup_includes_changes_still_in_the_wal(tmp_path: Path) -> None:
@@ -140,3 +138,28 @@ def test_backup_is_removed_after_success_only_when_asked(tmp_path: Path) -> None
     connection.close()
     assert migrate.upgrade(f"sqlite:///{path}", keep_backup=False) is None
     assert [p.name for p in tmp_path.iterdir() if ".bak-" in p.name] == []
+
+
+def test_two_instances_starting_together_both_get_a_migrated_database(db_url: str) -> None:
+    start = threading.Barrier(2)
+    revisions: list[str | None] = []
+    errors: list[BaseException] = []
+
+    def start_copydesk() -> None:
+        start.wait()
+        try:
+            db = open_database(db_url)
+            try:
+                revisions.append(migrate.current_revision(db))
+            finally:
+                db.dispose()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start_copydesk) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert revisions == [migrate.head_revision()] * 2

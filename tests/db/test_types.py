@@ -135,9 +135,7 @@ def test_json_round_trips_nested_values(db: Database) -> None:
 
 def test_json_none_is_sql_null(db: Database) -> None:
     with db.session() as session:
-        skill = Skill(
-            name="x-thread", description="A thread", type="simple", output_schema=None
-        )
+        skill = Skill(name="x-thread", description="A thread", type="simple", output_schema=None)
         session.add(skill)
     with db.session() as session:
         found = session.scalars(select(Skill.name).where(Skill.output_schema.is_(None))).all()

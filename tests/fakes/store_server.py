@@ -14,6 +14,7 @@ Run by hand:  python -m tests.fakes.store_server [--port N] [--products N]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import threading
 from collections.abc import Iterator
@@ -324,10 +325,8 @@ class _StoreHandler(BaseHTTPRequestHandler):
     def slow(self, query: dict[str, str]) -> None:
         # Answers only when the test is over, so a client with a short timeout gives up.
         self.store.release_slow.wait(timeout=30)
-        try:
+        with contextlib.suppress(OSError):  # the client gave up long ago
             self._send(200, "text/html", b"<p>late</p>")
-        except OSError:
-            pass  # the client gave up long ago
 
     def latin1(self, query: dict[str, str]) -> None:
         html = "<html><body><p>Café crème, façonné à la main.</p></body></html>"

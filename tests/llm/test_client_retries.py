@@ -44,6 +44,7 @@ def test_rate_limit_honours_retry_after_ms(
     result = client.complete(ask())
     assert result.text == "done" and result.attempts == 2
     assert gap(ledger.rows) >= 0.25
+    assert result.total_ms >= 250  # the whole call, the wait included
     assert [row.success for row in ledger.rows] == [False, True]
     assert ledger.rows[0].error_type == "rate_limited"
 

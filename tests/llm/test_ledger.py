@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.db.engine import Database, create_engine_for, open_database
 from app.db.models import LlmCall
 from app.keystore import key_hash
+from app.llm.errors import LLMError
 from app.llm.ledger import CallRecord, DatabaseLedger
 from tests.fakes.openrouter_server import (
     TEST_KEY,
@@ -78,7 +79,7 @@ def test_failed_calls_keep_their_rows(
     client = make_client(ledger=ledger, read_timeout=0.2)
     openrouter.enqueue(midstream_error("partial", code=502, message="gone"), hang_after("x"))
     for _ in range(2):
-        with pytest.raises(Exception, match="."):
+        with pytest.raises(LLMError):
             client.complete(ask())
     assert ledger.flush()
     rows = stored(db)

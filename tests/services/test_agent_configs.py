@@ -71,26 +71,28 @@ def test_a_save_that_lands_between_read_and_write_is_caught(seeded: Database) ->
         assert (config.temperature, config.version) == (Decimal("1.00"), 2)
 
 
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"temperature": "2.5"}, "from 0 to 2"),
-        ({"temperature": "warm"}, "must be a number"),
-        ({"temperature": True}, "must be a number"),
-        ({"max_tokens": 0}, "max tokens must be from 1"),
-        ({"model_id": "claude sonnet"}, "not a model id"),
-        ({"fallback_models": "openai/gpt-4o"}, "not a single string"),
-        ({"agent_label": " "}, "must not be empty"),
-    ],
-)
-def test_bad_values_are_refused(seeded: Database, change: dict[str, object], message: str) -> None:
-    with seeded.session() as session, pytest.raises(InvalidInput, match=message):
-        agent_configs.update_agent_config(
-            session,
-            "blog-reviewer",
-            expected_version=1,
-            **change,  # type: ignore[arg-type]
-        )
+BAD_CHANGES: list[tuple[dict[str, object], str]] = [
+    ({"temperature": "2.5"}, "from 0 to 2"),
+    ({"temperature": "warm"}, "must be a number"),
+    ({"temperature": True}, "must be a number"),
+    ({"max_tokens": 0}, "max tokens must be from 1"),
+    ({"model_id": "claude sonnet"}, "not a model id"),
+    ({"fallback_models": "openai/gpt-4o"}, "not a single string"),
+    ({"agent_label": " "}, "must not be empty"),
+]
+
+
+def test_bad_values_are_refused(seeded: Database) -> None:
+    with seeded.session() as session:
+        for change, message in BAD_CHANGES:
+            with pytest.raises(InvalidInput, match=message):
+                agent_configs.update_agent_config(
+                    session,
+                    "blog-reviewer",
+                    expected_version=1,
+                    **change,  # type: ignore[arg-type]
+                )
+        assert agent_configs.get_agent_config(session, "blog-reviewer").version == 1
 
 
 def test_unknown_agent(session: Session) -> None:

@@ -36,26 +36,24 @@ def test_an_evaluation_keeps_its_criteria(session: Session) -> None:
     assert (again.score, again.feedback, again.model) == (90, "Tighter intro.", "m")
 
 
-@pytest.mark.parametrize(
-    ("score", "criteria", "message"),
-    [
-        (101, None, "score must be from 0 to 100, got 101"),
-        (-1, None, "score must be from 0 to 100"),
-        (True, None, "whole number"),
-        (80.5, None, "whole number"),
-        (80, {"clarity": 120}, "clarity score must be from 0 to 100"),
-        (80, {"clarity": "high"}, "clarity score must be a whole number"),
-        (80, {"humour": 50}, "unknown evaluation criteria: humour"),
-    ],
-)
-def test_bad_evaluations_are_refused(
-    session: Session, score: object, criteria: dict[str, object] | None, message: str
-) -> None:
+BAD_EVALUATIONS: list[tuple[object, dict[str, object] | None, str]] = [
+    (101, None, "score must be from 0 to 100, got 101"),
+    (-1, None, "score must be from 0 to 100"),
+    (True, None, "whole number"),
+    (80.5, None, "whole number"),
+    (80, {"clarity": 120}, "clarity score must be from 0 to 100"),
+    (80, {"clarity": "high"}, "clarity score must be a whole number"),
+    (80, {"humour": 50}, "unknown evaluation criteria: humour"),
+]
+
+
+def test_bad_evaluations_are_refused(session: Session) -> None:
     piece = make_piece(session, platforms=["blog"])
     draft = drafts.add_draft(session, piece.id, "blog", "text", source="ai")
 
-    with pytest.raises(InvalidInput, match=message):
-        evaluations.add_evaluation(session, draft.id, score, criteria_scores=criteria)  # type: ignore[arg-type]
+    for score, criteria, message in BAD_EVALUATIONS:
+        with pytest.raises(InvalidInput, match=message):
+            evaluations.add_evaluation(session, draft.id, score, criteria_scores=criteria)  # type: ignore[arg-type]
     assert evaluations.latest_evaluation(session, draft.id) is None
 
 

@@ -72,39 +72,37 @@ def test_feedback_is_stored_in_seed_001s_shape(session: Session) -> None:
     assert feedback.issues_of(stored)[1] == FeedbackIssue("Wrong price", "high")
 
 
-@pytest.mark.parametrize(
-    ("arguments", "message"),
-    [
-        ({"overall_score": 0}, "overall score must be from 1 to 5, got 0"),
-        ({"overall_score": 6}, "overall score must be from 1 to 5"),
-        ({"overall_score": "5"}, "overall score must be a whole number"),
-        ({"overall_score": 3, "quality_score": 9}, "quality score must be from 1 to 5"),
-        ({"overall_score": 3, "accuracy_score": 0}, "accuracy score"),
-        (
-            {"overall_score": 3, "issues": [{"description": "x", "severity": "urgent"}]},
-            "issue 1: severity must be one of high, medium, low, got 'urgent'",
-        ),
-        (
-            {"overall_score": 3, "issues": [{"severity": "low"}]},
-            "issue 1 description must not be empty",
-        ),
-        ({"overall_score": 3, "issues": ["bad"]}, "issue 1 must be an object"),
-        (
-            {
-                "overall_score": 3,
-                "suggested_rule_changes": [{"file": "f", "suggested_change": "c"}],
-            },
-            "rule change 1 rationale must not be empty",
-        ),
-    ],
-)
-def test_bad_feedback_is_refused(
-    session: Session, arguments: dict[str, object], message: str
-) -> None:
+BAD_FEEDBACK: list[tuple[dict[str, object], str]] = [
+    ({"overall_score": 0}, "overall score must be from 1 to 5, got 0"),
+    ({"overall_score": 6}, "overall score must be from 1 to 5"),
+    ({"overall_score": "5"}, "overall score must be a whole number"),
+    ({"overall_score": 3, "quality_score": 9}, "quality score must be from 1 to 5"),
+    ({"overall_score": 3, "accuracy_score": 0}, "accuracy score"),
+    (
+        {"overall_score": 3, "issues": [{"description": "x", "severity": "urgent"}]},
+        "issue 1: severity must be one of high, medium, low, got 'urgent'",
+    ),
+    (
+        {"overall_score": 3, "issues": [{"severity": "low"}]},
+        "issue 1 description must not be empty",
+    ),
+    ({"overall_score": 3, "issues": ["bad"]}, "issue 1 must be an object"),
+    (
+        {
+            "overall_score": 3,
+            "suggested_rule_changes": [{"file": "f", "suggested_change": "c"}],
+        },
+        "rule change 1 rationale must not be empty",
+    ),
+]
+
+
+def test_bad_feedback_is_refused(session: Session) -> None:
     draft = _draft(session)
 
-    with pytest.raises(InvalidInput, match=message):
-        feedback.add_feedback(session, draft.id, **arguments)  # type: ignore[arg-type]
+    for arguments, message in BAD_FEEDBACK:
+        with pytest.raises(InvalidInput, match=message):
+            feedback.add_feedback(session, draft.id, **arguments)  # type: ignore[arg-type]
     assert feedback.list_feedback(session, draft.id) == []
 
 

@@ -56,24 +56,23 @@ def test_platforms_default_to_the_skills_defaults(session: Session) -> None:
     ] == ["blog"]
 
 
-@pytest.mark.parametrize(
-    ("arguments", "message"),
-    [
-        ({"platforms": []}, "at least one platform"),
-        ({"platforms": ["tiktok"]}, "platforms entry 'tiktok'"),
-        ({"mode": "auto"}, "mode 'auto'"),
-        ({"mode": "manual"}, "needs source content"),
-        ({"options": {"max_iterations": -1}}, "max_iterations must be from 0"),
-        ({"options": {"score_threshold": 101}}, "score_threshold must be from 0 to 100"),
-        ({"store_url": "mailto:shop@example.com"}, "http or https"),
-    ],
-)
-def test_bad_piece_requests_are_refused(
-    session: Session, arguments: dict[str, object], message: str
-) -> None:
+BAD_REQUESTS: list[tuple[dict[str, object], str]] = [
+    ({"platforms": []}, "at least one platform"),
+    ({"platforms": ["tiktok"]}, "platforms entry 'tiktok'"),
+    ({"mode": "auto"}, "mode 'auto'"),
+    ({"mode": "manual"}, "needs source content"),
+    ({"options": {"max_iterations": -1}}, "max_iterations must be from 0"),
+    ({"options": {"score_threshold": 101}}, "score_threshold must be from 0 to 100"),
+    ({"store_url": "mailto:shop@example.com"}, "http or https"),
+]
+
+
+def test_bad_piece_requests_are_refused(session: Session) -> None:
     project = make_project(session)
-    with pytest.raises(InvalidInput, match=message):
-        pieces.create_piece(session, project.id, **arguments)  # type: ignore[arg-type]
+    for arguments, message in BAD_REQUESTS:
+        with pytest.raises(InvalidInput, match=message):
+            pieces.create_piece(session, project.id, **arguments)  # type: ignore[arg-type]
+    assert pieces.list_pieces(session) == []
 
 
 def test_template_inputs_are_checked_against_the_skills_schema(db: Database) -> None:
@@ -128,33 +127,32 @@ def test_a_failure_keeps_its_message_until_the_retry(session: Session) -> None:
     assert piece.error_message is None and piece.completed_at is None
 
 
-@pytest.mark.parametrize(
-    ("path", "illegal"),
-    [
-        ((), "completed"),
-        ((), "awaiting_review"),
-        (("queued",), "awaiting_review"),
-        (("generating",), "draft"),
-        (("generating", "completed"), "failed"),
-        (("cancelled",), "completed"),
-    ],
-)
-def test_illegal_piece_transitions_are_refused(
-    session: Session, path: tuple[str, ...], illegal: str
-) -> None:
-    piece = make_piece(session)
-    for status in path:
-        pieces.set_piece_status(session, piece.id, status)
-    before = piece.status
+ILLEGAL_MOVES: list[tuple[tuple[str, ...], str]] = [
+    ((), "completed"),
+    ((), "awaiting_review"),
+    (("queued",), "awaiting_review"),
+    (("generating",), "draft"),
+    (("generating", "completed"), "failed"),
+    (("cancelled",), "completed"),
+]
 
-    with pytest.raises(InvalidInput, match=f"cannot go from '{before}' to '{illegal}'"):
-        pieces.set_piece_status(session, piece.id, illegal)
-    assert piece.status == before
+
+def test_illegal_piece_transitions_are_refused(session: Session) -> None:
+    project = make_project(session)
+    for path, illegal in ILLEGAL_MOVES:
+        piece = make_piece(session, project)
+        for status in path:
+            pieces.set_piece_status(session, piece.id, status)
+        before = piece.status
+
+        with pytest.raises(InvalidInput, match=f"cannot go from '{before}' to '{illegal}'"):
+            pieces.set_piece_status(session, piece.id, illegal)
+        assert piece.status == before
 
 
 def test_unknown_status_names_the_valid_ones(session: Session) -> None:
     piece = make_piece(session)
-    with pytest.raises(InvalidInput, match="'running' is not a piece status.*generating"):
+    with pytest.raises(InvalidInput, match=r"'running' is not a piece status.*generating"):
         pieces.set_piece_status(session, piece.id, "running")
 
 

@@ -16,7 +16,7 @@ from app.cli.errors import EXIT_INPUT, EXIT_SOURCE
 from app.cli.main import parse_args, run_command
 from app.config import load_config
 from app.db.engine import Database
-from app.db.models import Project
+from app.db.models import LlmCall, Project
 from app.services import clients, projects
 from tests.fakes.openrouter_server import TEST_KEY, FakeOpenRouter, reply
 from tests.fakes.store_server import FakeStore
@@ -63,7 +63,7 @@ def stored_project(db: Database) -> Project:
 
 
 def test_brand_voice_json_then_cached(
-    cli: Run, store: FakeStore, openrouter: FakeOpenRouter
+    cli: Run, db: Database, store: FakeStore, openrouter: FakeOpenRouter
 ) -> None:
     openrouter.enqueue(reply(json_content={"tone": "warm"} | _profile_rest()))
     first = cli("brand-voice", store.url, "--json")
@@ -75,6 +75,9 @@ def test_brand_voice_json_then_cached(
     second = cli("brand-voice", store.url, "--json")
     assert json.loads(second.out)["cached"] is True
     assert len(openrouter.chat_requests) == 1
+    with db.session() as session:
+        calls = session.execute(select(LlmCall.agent_id, LlmCall.content_type)).all()
+    assert [tuple(call) for call in calls] == [("brand-voice-analyzer", "brand_voice")]
 
 
 def test_brand_voice_for_a_project_uses_its_store_and_can_confirm(

@@ -11,9 +11,8 @@ from app.cli.context import CliContext
 def register(sub: Any) -> None:
     db = sub.add_parser("db", help="database migrations")
     actions = db.add_subparsers(dest="db_command", metavar="ACTION")
-    actions.add_parser("upgrade", help="migrate the database to this version's schema").set_defaults(
-        func=upgrade
-    )
+    upgrade_parser = actions.add_parser("upgrade", help="migrate the database to this version")
+    upgrade_parser.set_defaults(func=upgrade)
     actions.add_parser("current", help="show the database's schema revision").set_defaults(
         func=current
     )

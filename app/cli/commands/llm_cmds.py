@@ -143,6 +143,8 @@ def _run_cancellable(
         ctx.stdout.write(text)
         ctx.stdout.flush()
 
+    finished = threading.Event()
+
     def work() -> None:
         try:
             outcome["completion"] = client.complete(
@@ -150,16 +152,19 @@ def _run_cancellable(
             )
         except BaseException as exc:
             outcome["error"] = exc
+        finally:
+            finished.set()
 
-    worker = threading.Thread(target=work, name="copydesk-ask", daemon=True)
-    worker.start()
+    threading.Thread(target=work, name="copydesk-ask", daemon=True).start()
     try:
-        while worker.is_alive():
-            worker.join(0.1)
+        # Short waits keep this thread responsive to Ctrl+C. (An Event, not Thread.join:
+        # a join interrupted by Ctrl+C can report a live thread as finished.)
+        while not finished.wait(0.1):
+            pass
     except KeyboardInterrupt:
         token.cancel()
-        worker.join(5)
-        outcome.setdefault("error", Cancelled("Cancelled."))
+        finished.wait(5)
+        outcome.setdefault("error", Cancelled("Cancelled.", partial_text="".join(shown)))
     if shown and not "".join(shown).endswith("\n"):
         ctx.stdout.write("\n")
         ctx.stdout.flush()
@@ -185,7 +190,8 @@ def _summary(completion: Completion) -> str:
         parts.append(
             f"${completion.cost:f}" + (" (estimated)" if completion.cost_estimated else "")
         )
-    parts.append(f"{completion.total_ms / 1000:.1f} s")
+    ms = completion.total_ms
+    parts.append(f"{ms} ms" if ms < 1000 else f"{ms / 1000:.1f} s")
     if completion.attempts > 1:
         parts.append(f"{completion.attempts} attempts")
     return " · ".join(parts)

@@ -99,6 +99,10 @@ def brand_voice(args: argparse.Namespace, ctx: CliContext) -> int:
             project_id=project.id if project else None,
         )
     finally:
+        # The ledger writes usage rows on its own thread: let it finish before exiting.
+        close_ledger = getattr(llm.ledger, "close", None)
+        if callable(close_ledger):
+            close_ledger()
         llm.close()
     if args.confirm and project is not None:
         with db.session() as session:

@@ -1,0 +1,1 @@
+"""Live runs: agent lanes on worker threads, and the monitor that shows them."""

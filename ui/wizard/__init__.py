@@ -1,0 +1,1 @@
+"""The new-piece wizard: project and skill, brand voice, sources, platforms, summary."""
