@@ -109,7 +109,7 @@ def describe(exc: BaseException, *, context: str | None = None) -> Notice:
     notice = _describe(exc)
     if context:
         return Notice(
-            title=f"{context}: {notice.title[0].lower()}{notice.title[1:]}",
+            title=f"{context}: {notice.title}",
             cause=notice.cause,
             next_step=notice.next_step,
             severity=notice.severity,

@@ -4,10 +4,11 @@ key check on worker threads, so the window paints at once and never waits on the
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -48,6 +49,22 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGTERM (a logout, a service manager) and Ctrl+C quit cleanly: runs are cancelled and
+    settled by the shutdown that follows the event loop, so they stay resumable."""
+
+    def request_quit(signum: int, _frame: object) -> None:
+        log.info("Quitting on signal %d", signum)
+        app.quit()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, request_quit)
+    # Python runs signal handlers between bytecodes; an idle timer gives it the chance.
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+
+
 def run_app(database: str | None = None) -> int:
     started = time.monotonic()
     config = load_config(database)
@@ -76,6 +93,7 @@ def run_app(database: str | None = None) -> int:
             Notice("Preferences reset", desktop.prefs_store.problem, "", Severity.WARNING)
         )
     window.start()
+    _quit_on_signals(app)
     try:
         return app.exec()
     finally:

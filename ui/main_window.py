@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Copydesk")
         self.setObjectName("mainWindow")
         self.resize(1280, 820)
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(720, 480)
 
         self.notice_bus = NoticeBus(self)
         self.notice_bus.listen(desktop.router)
@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
         self.runs.run_started.connect(self._run_started)
         self.runs.run_finished.connect(self._run_finished)
         self.runs.active_changed.connect(self._active_runs_changed)
-        self.database_ready.connect(self._database_ready)
+        self.database_ready.connect(self.use_backend)
         self.database_failed.connect(self._database_failed)
         desktop.tasks.busy_changed.connect(self.busy.setVisible)
         self._restore_layout()
@@ -189,7 +189,8 @@ class MainWindow(QMainWindow):
         if source == "none" and not self.desktop.keys.has_session_key:
             self.open_key_dialog(first_run=True)
 
-    def _database_ready(self, backend: Backend) -> None:
+    def use_backend(self, backend: Backend) -> None:
+        """Work with this opened database from now on."""
         if self._closing:
             backend.close()
             return

@@ -12,7 +12,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices, QTextDocument
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -36,7 +36,7 @@ def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
 
-    def image(tokens: Any, idx: int, options: Any, env: Any) -> str:
+    def image(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
         alt = html.escape(token.content or "image")
         src = html.escape(str(token.attrGet("src") or ""))
@@ -87,6 +87,3 @@ class SafeTextBrowser(QTextBrowser):
         if url.scheme().lower() in OPENABLE_SCHEMES:
             QDesktopServices.openUrl(url)
 
-
-def plain_text_of(document: QTextDocument) -> str:
-    return document.toPlainText()

@@ -374,6 +374,10 @@ class PieceView(QWidget):
         self.brief.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.brief.setMargin(12)
         self._platform_panels: dict[str, PlatformPanel] = {}
+        # Platform tabs go in front of these when a piece is shown.
+        self.tabs.addTab(self.seo, "SEO")
+        self.tabs.addTab(log_page, "Agent log")
+        self.tabs.addTab(self.brief, "Brief")
 
         content = QWidget()
         content_layout = QVBoxLayout(content)
@@ -458,20 +462,15 @@ class PieceView(QWidget):
     def _rebuild_tabs(self, detail: PieceDetail) -> None:
         wanted = [view.platform for view in detail.platforms]
         if list(self._platform_panels) != wanted:
-            while self.tabs.count():
-                widget = self.tabs.widget(0)
-                self.tabs.removeTab(0)
-                if isinstance(widget, PlatformPanel):
-                    widget.deleteLater()
+            for panel in self._platform_panels.values():
+                self.tabs.removeTab(self.tabs.indexOf(panel))
+                panel.deleteLater()
             self._platform_panels = {}
-            for view in detail.platforms:
+            for position, view in enumerate(detail.platforms):
                 panel = PlatformPanel()
                 self._platform_panels[view.platform] = panel
-                self.tabs.addTab(panel, formatting.platform_label(view.platform))
-            self.tabs.addTab(self.seo, "SEO")
-            log_page = self.steps_table.parentWidget()
-            self.tabs.addTab(log_page, "Agent log")
-            self.tabs.addTab(self.brief, "Brief")
+                self.tabs.insertTab(position, panel, formatting.platform_label(view.platform))
+            self.tabs.setCurrentIndex(0)
         for view in detail.platforms:
             self._platform_panels[view.platform].show_platform(view)
         self.seo.show_metadata(dict(detail.seo_metadata))

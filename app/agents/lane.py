@@ -42,6 +42,7 @@ from app.agents.results import PlatformResult
 from app.agents.roles import REVIEWER, SENIOR_EDITOR, WRITER, AgentRole, Output, role_for
 from app.agents.shared_context import ensure_shared_context
 from app.db.engine import Database
+from app.db.models import PlatformState
 from app.domain.status import PieceStatus, PlatformStatus, StepStatus
 from app.llm.cancel import CancelToken
 from app.llm.client import OpenRouterClient
@@ -387,7 +388,7 @@ def _move_platform(
     target: PlatformStatus,
     *,
     message: str | None = None,
-) -> Any:
+) -> PlatformState:
     """Move a platform state to ``target`` through the transition table, via
     ``generating`` when there is no direct way (e.g. pending → awaiting_review)."""
     state = get_platform_state(session, piece_id, platform)

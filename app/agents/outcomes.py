@@ -77,10 +77,18 @@ def record_outcome(
             model=outcome.model,
             step_id=step.id,
         )
-        output_json = {"score": result.score, "criteria": result.criteria, "feedback": result.feedback}
+        output_json = {
+            "score": result.score,
+            "criteria": result.criteria,
+            "feedback": result.feedback,
+        }
         events.append(
             EvaluationReady(
-                piece_id, platform, inputs.draft.id, result.score, dict(result.criteria),
+                piece_id,
+                platform,
+                inputs.draft.id,
+                result.score,
+                dict(result.criteria),
                 result.feedback,
             )
         )

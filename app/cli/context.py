@@ -12,6 +12,7 @@ from app.keystore import load_api_key
 if TYPE_CHECKING:
     from app.db.engine import Database
     from app.llm.client import OpenRouterClient
+    from app.llm.ledger import DatabaseLedger
 
 
 class MissingKey(RuntimeError):
@@ -24,6 +25,8 @@ class CliContext:
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
     _db: Database | None = None
+    _clients: list[OpenRouterClient] = field(default_factory=list)
+    _ledgers: list[DatabaseLedger] = field(default_factory=list)
 
     @property
     def database_url(self) -> str:
@@ -54,11 +57,22 @@ class CliContext:
         return key
 
     def make_llm_client(self, *, with_ledger: bool = True) -> OpenRouterClient:
-        from app.llm.client import OpenRouterClient
+        """A client recording every attempt in the ledger, with costs estimated from stored
+        prices when the server gives none; closed (and the ledger drained) by `close()`."""
+        from app.llm.catalog import PriceBook
+        from app.llm.client import OpenRouterClient, is_openrouter
         from app.llm.ledger import DatabaseLedger
 
-        ledger = DatabaseLedger(self.open_db()) if with_ledger else None
-        return OpenRouterClient(self.base_url, self.require_api_key(), ledger=ledger)
+        # Local OpenAI-compatible servers (Ollama, LM Studio …) need no key; OpenRouter does.
+        key = self.require_api_key() if is_openrouter(self.base_url) else self.api_key()
+        ledger = prices = None
+        if with_ledger:
+            db = self.open_db()
+            ledger, prices = DatabaseLedger(db), PriceBook.from_database(db)
+            self._ledgers.append(ledger)
+        client = OpenRouterClient(self.base_url, key, ledger=ledger, price_lookup=prices)
+        self._clients.append(client)
+        return client
 
     def echo(self, text: str = "") -> None:
         print(text, file=self.stdout)
@@ -67,6 +81,13 @@ class CliContext:
         print(text, file=self.stderr)
 
     def close(self) -> None:
+        for client in self._clients:
+            client.close()
+        for ledger in self._ledgers:
+            if not ledger.close():
+                self.warn("copydesk: some usage rows could not be saved (see the log).")
+        self._clients.clear()
+        self._ledgers.clear()
         if self._db is not None:
             self._db.dispose()
             self._db = None

@@ -6,8 +6,6 @@ request id. Messages never contain the API key: the client redacts server text b
 reaches an error.
 """
 
-
-
 from __future__ import annotations
 
 import datetime as dt

@@ -30,9 +30,7 @@ def _dialog(qtbot: QtBot, tasks: TaskRunner, base_url: str) -> KeyDialog:
 
 
 def _all_text_under(folder: Path) -> str:
-    return "".join(
-        path.read_text(errors="replace") for path in folder.rglob("*") if path.is_file()
-    )
+    return "".join(path.read_text(errors="replace") for path in folder.rglob("*") if path.is_file())
 
 
 def test_a_good_key_is_checked_then_kept_in_the_keyring(

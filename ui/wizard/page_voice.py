@@ -65,7 +65,7 @@ class VoiceEditor(QWidget):
             form.addRow(f"{label}:", edit)
             edit.textChanged.connect(self.edited.emit)
         for widget in (self.tone, self.audience):
-            widget.textChanged.connect(self.edited.emit)
+            widget.textChanged.connect(lambda _text: self.edited.emit())
         self.summary.textChanged.connect(self.edited.emit)
 
     def set_profile(self, profile: dict[str, Any] | None) -> None:
