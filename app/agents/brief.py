@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -57,7 +57,6 @@ class PieceBrief:
     mode: str
     source_content: str | None
     title: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def variables(self) -> dict[str, Any]:
         return {

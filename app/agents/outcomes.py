@@ -12,7 +12,7 @@ from app.agents.agent_call import StepInputs, StepOutcome
 from app.agents.checkpoints import PlannedStep, complete
 from app.agents.errors import AgentOutputInvalid
 from app.agents.events import DraftCreated, EvaluationReady, Event
-from app.agents.roles import WRITER, AgentRole
+from app.agents.roles import SEO_SPECIALIST, WRITER, AgentRole
 from app.db.models import AgentStep
 from app.domain.status import DraftSource, Platform, StepStatus
 from app.services.drafts import add_draft
@@ -56,7 +56,8 @@ def record_outcome(
         )
         draft_id = draft.id
         events.append(DraftCreated(piece_id, platform, draft.id, draft.version, role.agent_id))
-        if role is WRITER and outcome.title:
+        if role in (WRITER, SEO_SPECIALIST) and outcome.title:
+            # An untitled piece takes the first title an agent gives it.
             piece = get_piece(session, piece_id)
             if not piece.title:
                 piece.title = outcome.title[:255]

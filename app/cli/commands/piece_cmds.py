@@ -11,6 +11,7 @@ import argparse
 import json
 import signal
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 # The pipeline's modules are imported by the commands that use them, so that building the
 # parser (done for every `copydesk` invocation) stays quick.
 EXPORT_FORMATS = ("md", "html")
+CANCEL_ACK_SECONDS = 3.0
 
 # Exit codes by the error_type recorded on the failed step.
 _FAILURE_CODES = {
@@ -182,12 +184,21 @@ def cancel_piece(args: argparse.Namespace, ctx: CliContext) -> int:
     with db.session() as session:
         piece_id = resolve_piece_id(session, args.piece)
     request_cancel(db, piece_id)
-    with db.session() as session:
-        status = piece_report(session, piece_id).status
-    if status in (PieceStatus.GENERATING, PieceStatus.QUEUED):
-        ctx.echo(f"Cancel requested: the run of {piece_id} stops within a second.")
-    else:
-        ctx.echo(f"Piece {piece_id} is {status}; nothing is running.")
+    # The run polls the flag about twice a second; give it a moment to acknowledge.
+    deadline = time.monotonic() + CANCEL_ACK_SECONDS
+    while True:
+        with db.session() as session:
+            status = piece_report(session, piece_id).status
+        if status not in (PieceStatus.GENERATING, PieceStatus.QUEUED):
+            break
+        if time.monotonic() >= deadline:
+            ctx.echo(
+                f"Cancel requested for {piece_id}, but no run has stopped yet. If its process "
+                "was killed, the piece stays 'generating' until `copydesk resume` continues it."
+            )
+            return 0
+        time.sleep(0.1)
+    ctx.echo(f"Piece {piece_id} is {status}.")
     return 0
 
 
