@@ -37,11 +37,14 @@ class CliContext:
         return self.config.base_url
 
     def open_db(self, *, migrate: bool = True) -> Database:
-        """The database of this invocation, created and migrated on first use."""
+        """The database of this invocation, created, migrated and seeded on first use."""
         if self._db is None:
             from app.db.engine import open_database
+            from app.db.seed import seed_defaults
 
             self._db = open_database(self.config.database_url, migrate=migrate)
+            if migrate:
+                seed_defaults(self._db)  # adds only what is missing; an admin's edits stay
         return self._db
 
     def api_key(self) -> str | None:

@@ -240,11 +240,7 @@ def export_command(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _prepared_db(ctx: CliContext) -> Database:
-    from app.db.seed import seed_defaults
-
-    db = ctx.open_db()
-    seed_defaults(db)  # the agents must exist; seeding only adds what is missing
-    return db
+    return ctx.open_db()  # migrated and seeded, so the agents exist
 
 
 def _run(
