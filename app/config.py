@@ -9,9 +9,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
 from app.paths import AppPaths, app_paths
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
@@ -57,6 +54,10 @@ def load_config(database: str | None = None) -> Config:
 
 def mask_url(url: str) -> str:
     """A database URL fit for display and logs: the password replaced by ***."""
+    # Imported here: SQLAlchemy costs most of a second, and the window must paint before it.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:

@@ -17,26 +17,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from app.agents.errors import PipelineError
-from app.db.errors import DatabaseError, DatabaseLocked
-from app.keystore import InvalidKey, KeyringUnavailable
-from app.llm.errors import (
-    BadKey,
-    Cancelled,
-    LLMError,
-    ModelNotFound,
-    Moderation,
-    NetworkError,
-    OutOfCredits,
-    ProviderDown,
-    RateLimited,
-    StreamStalled,
-    StructuredOutputInvalid,
-)
 from app.logging_setup import scrub
-from app.services.errors import InvalidInput, NotFound, ServiceError, StaleEdit
-from app.sources.errors import SourceError
+
+if TYPE_CHECKING:
+    from app.agents.errors import PipelineError
+    from app.llm.errors import LLMError
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +107,27 @@ def describe(exc: BaseException, *, context: str | None = None) -> Notice:
 
 
 def _describe(exc: BaseException) -> Notice:
+    # The error classes are imported on first use: the desktop app installs its router
+    # before the window shows, and must not wait for every backend library to load.
+    from app.agents.errors import PipelineError
+    from app.db.errors import DatabaseError, DatabaseLocked
+    from app.keystore import InvalidKey, KeyringUnavailable
+    from app.llm.errors import (
+        BadKey,
+        Cancelled,
+        LLMError,
+        ModelNotFound,
+        Moderation,
+        NetworkError,
+        OutOfCredits,
+        ProviderDown,
+        RateLimited,
+        StreamStalled,
+        StructuredOutputInvalid,
+    )
+    from app.services.errors import InvalidInput, NotFound, ServiceError, StaleEdit
+    from app.sources.errors import SourceError
+
     cause = _message(exc)
     if isinstance(exc, BadKey):
         return Notice(
@@ -206,6 +214,9 @@ def _describe(exc: BaseException) -> Notice:
 
 
 def _kinds() -> dict[str, type[LLMError] | type[PipelineError]]:
+    from app.agents.errors import PipelineError
+    from app.llm.errors import LLMError
+
     found: dict[str, type[LLMError] | type[PipelineError]] = {}
     pending: list[type[LLMError] | type[PipelineError]] = [LLMError, PipelineError]
     while pending:
@@ -218,6 +229,8 @@ def _kinds() -> dict[str, type[LLMError] | type[PipelineError]]:
 def describe_failure(kind: str, message: str, *, context: str | None = None) -> Notice:
     """The notice for a failure known only by its recorded kind (a step's or a call's
     ``error_type``) and message, e.g. one reported by a pipeline event."""
+    from app.agents.errors import PipelineError
+
     cls = _kinds().get(kind)
     if cls is None:
         return describe(PipelineError(message), context=context)
@@ -241,9 +254,22 @@ def retrying_notice(retry_at: dt.datetime) -> Notice:
 
 def is_expected(exc: BaseException) -> bool:
     """Whether ``exc`` is a failure app/ reports on purpose (as opposed to a bug)."""
+    from app.agents.errors import PipelineError
+    from app.db.errors import DatabaseError
+    from app.keystore import InvalidKey, KeyringUnavailable
+    from app.llm.errors import LLMError
+    from app.services.errors import ServiceError
+    from app.sources.errors import SourceError
+
     return isinstance(
         exc,
-        LLMError | DatabaseError | SourceError | ServiceError | KeyringUnavailable | InvalidKey,
+        LLMError
+        | PipelineError
+        | DatabaseError
+        | SourceError
+        | ServiceError
+        | KeyringUnavailable
+        | InvalidKey,
     )
 
 
@@ -294,10 +320,9 @@ class ErrorRouter:
         def on_uncaught(
             kind: type[BaseException], exc: BaseException, tb: TracebackType | None
         ) -> None:
-            if issubclass(kind, KeyboardInterrupt):
-                previous_sys(kind, exc, tb)
-                return
-            self.report(exc.with_traceback(tb))
+            previous_sys(kind, exc, tb)  # the traceback still reaches stderr
+            if not issubclass(kind, KeyboardInterrupt):
+                self.report(exc.with_traceback(tb))
 
         def on_thread(args: threading.ExceptHookArgs) -> None:
             if args.exc_value is None or issubclass(args.exc_type, SystemExit):

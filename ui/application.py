@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -18,28 +19,41 @@ from app.logging_setup import configure_logging
 
 log = logging.getLogger(__name__)
 
+START_ANYWAY_MS = 1500
+
 
 class _FirstPaint(QObject):
-    """Logs how long the window took to appear (start-up time is a feature)."""
+    """Logs how long the window took to appear, then starts the background work: opening the
+    database on a worker competes with the first paint for the interpreter, so it waits."""
 
-    def __init__(self, started: float) -> None:
+    def __init__(self, started: float, then: Callable[[], None]) -> None:
         super().__init__()
         self._started = started
+        self._then: Callable[[], None] | None = then
+        # Should the window never paint (started minimised), start anyway.
+        QTimer.singleShot(START_ANYWAY_MS, self, self._go)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.Paint:
+        if event.type() == QEvent.Type.Paint and self._then is not None:
             watched.removeEventFilter(self)
-            log.info(
-                "Window painted %.0f ms after start-up", (time.monotonic() - self._started) * 1000
-            )
+            elapsed = (time.monotonic() - self._started) * 1000
+            log.info("Window painted %.0f ms after start-up", elapsed)
+            QTimer.singleShot(0, self, self._go)
         return False
+
+    def _go(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            then()
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
     existing = QApplication.instance()
+    if existing is None:
+        # Fractional scale factors as the screen reports them (sharp text at 125 %, 150 %).
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
     app.setApplicationName("Copydesk")
     app.setApplicationDisplayName("Copydesk")
@@ -82,7 +96,7 @@ def run_app(database: str | None = None) -> int:
     if desktop.prefs.appearance.value != "system":
         apply_appearance(app, desktop.prefs.appearance)
     window = MainWindow(desktop)
-    painted = _FirstPaint(started)
+    painted = _FirstPaint(started, window.start)
     window.installEventFilter(painted)
     window.show()
     log.info("Copydesk %s window shown (database %s)", __version__, mask_url(config.database_url))
@@ -92,7 +106,6 @@ def run_app(database: str | None = None) -> int:
         router.publish(
             Notice("Preferences reset", desktop.prefs_store.problem, "", Severity.WARNING)
         )
-    window.start()
     _quit_on_signals(app)
     try:
         return app.exec()

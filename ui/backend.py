@@ -28,6 +28,7 @@ def announcing_policy(on_wait: Callable[[dt.datetime], None] | None) -> RetryPol
 
     if on_wait is None:
         return RetryPolicy()
+    announce: Callable[[dt.datetime], None] = on_wait
 
     class AnnouncingPolicy(RetryPolicy):
         def delay(
@@ -35,7 +36,7 @@ def announcing_policy(on_wait: Callable[[dt.datetime], None] | None) -> RetryPol
         ) -> float | None:
             seconds = super().delay(retry_number, headers, now)
             if seconds is not None and self.server_delay(headers, now) is not None:
-                on_wait(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds))
+                announce(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds))
             return seconds
 
     return AnnouncingPolicy()
@@ -127,6 +128,7 @@ class Backend:
 
 def open_backend(config: Config, keys: ApiKeys) -> Backend:
     """Open (create, migrate) the database and seed it: run this on a worker thread."""
+    from app.agents.prompts import warm_bundled_templates
     from app.db.engine import open_database
     from app.db.seed import seed_defaults
     from app.llm.catalog import PriceBook
@@ -141,6 +143,7 @@ def open_backend(config: Config, keys: ApiKeys) -> Backend:
             )
         prices = PriceBook.from_database(db)
         ledger = DatabaseLedger(db)
+        warm_bundled_templates()
     except BaseException:
         db.dispose()
         raise

@@ -64,7 +64,9 @@ def money(amount: Decimal | None, *, estimated: bool = False) -> str:
     prefix = "≈ " if estimated else ""
     if amount == 0:
         return f"{prefix}$0.00"
-    if abs(amount) < Decimal("0.01"):
+    # Model calls cost fractions of a cent: below a dollar, four decimals, so a column of
+    # costs lines up and small differences still show.
+    if abs(amount) < 1:
         return f"{prefix}${amount:.4f}"
     return f"{prefix}${amount:,.2f}"
 
@@ -87,6 +89,14 @@ def duration(ms: int | None) -> str:
         return f"{seconds:.1f} s"
     minutes, seconds = divmod(int(seconds), 60)
     return f"{minutes} min {seconds:02d} s"
+
+
+def elapsed(seconds: float) -> str:
+    """A running time as a clock reads it: 0:07, 1:42, 1:02:03."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def when(moment: dt.datetime | None, *, now: dt.datetime | None = None) -> str:

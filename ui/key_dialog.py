@@ -85,7 +85,7 @@ class KeyDialog(QDialog):
         self._checked: KeyCheck | None = None
         self._busy = False
         self.setWindowTitle("OpenRouter API key")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
 
         intro = QLabel(
             "<b>Connect Copydesk to OpenRouter</b><br>"
@@ -140,6 +140,9 @@ class KeyDialog(QDialog):
         self.buttons.addButton(self.done_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.rejected.connect(self.reject)
+        # Adding a button to the box shows it: hide these only now.
+        self.session_button.setVisible(False)
+        self.done_button.setVisible(False)
 
         field_row = QHBoxLayout()
         field_row.addWidget(QLabel("API key:"))
@@ -153,10 +156,22 @@ class KeyDialog(QDialog):
         layout.addWidget(self.status)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+        self.resize(600, 300)
+        self._fit_height()
 
         self._tasks.submit(
             probe_keyring, on_result=self._show_keyring, owner=self, context="Checking the keyring"
         )
+
+    def _fit_height(self) -> None:
+        """Grow to show every line of the word-wrapped texts (they change as checks finish)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     @property
     def busy(self) -> bool:
@@ -174,6 +189,7 @@ class KeyDialog(QDialog):
         if from_environment:
             text += " OPENROUTER_API_KEY is set, and takes precedence over a stored key."
         self.keyring_label.setText(text)
+        self._fit_height()
 
     def _toggle_visible(self, visible: bool) -> None:
         self.key_edit.setEchoMode(
@@ -195,6 +211,7 @@ class KeyDialog(QDialog):
         self.check_button.setEnabled(not busy and bool(self.key_edit.text().strip()))
         if message:
             self.status.setText(message)
+            self._fit_height()
 
     def _check(self) -> None:
         text = self.key_edit.text()

@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -41,7 +42,7 @@ from ui.piece_view import PieceView
 from ui.preferences import Preferences
 from ui.run.manager import RunManager
 from ui.run.monitor import RunsPage
-from ui.theme import apply_appearance
+from ui.theme import apply_appearance, nav_style
 
 if TYPE_CHECKING:
     from app.llm.results import KeyInfo
@@ -56,6 +57,8 @@ COMING = {
     "Usage": "What the agents cost: per day, per model, per project, and the slowest calls.",
 }
 LIBRARY, RUNS = 0, 1
+# A run shorter than this finished while the editor was still looking: no notification.
+NOTIFY_AFTER_SECONDS = 20
 
 
 def _coming_page(name: str) -> QWidget:
@@ -120,8 +123,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Navigation")
         self.nav.setFrameShape(QFrame.Shape.NoFrame)
-        self.nav.setFixedWidth(150)
-        self.nav.setSpacing(2)
+        self.nav.setFixedWidth(self.nav.fontMetrics().horizontalAdvance("Feedback (99)") + 48)
         for name in PAGES:
             item = QListWidgetItem(name)
             if name in COMING:
@@ -130,18 +132,22 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(LIBRARY)
 
-        body = QSplitter(Qt.Orientation.Horizontal)
-        body.setObjectName("bodySplit")
+        self.nav.setStyleSheet(nav_style())
+        rule = QFrame()
+        rule.setFrameShape(QFrame.Shape.VLine)
+        rule.setFrameShadow(QFrame.Shadow.Sunken)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
         body.addWidget(self.nav)
-        body.addWidget(self.pages)
-        body.setStretchFactor(1, 1)
-        body.setCollapsible(1, False)
+        body.addWidget(rule)
+        body.addWidget(self.pages, 1)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.notices)
-        layout.addWidget(body, 1)
+        layout.addLayout(body, 1)
         self.setCentralWidget(central)
 
         self._build_status_bar()
@@ -204,6 +210,32 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Database ready", 3000)
         log.info("Database ready: %s", mask_url(backend.db.url))
         self.desktop.tasks.submit(backend.refresh_catalog, on_error=self._catalog_failed)
+        self.check_credit()
+
+    def check_credit(self) -> None:
+        """Ask the server what the key may still spend (shown in the status bar)."""
+        backend = self.backend
+        if backend is None:
+            return
+
+        def credit() -> KeyInfo | None:
+            return backend.check_key() if backend.keys.current() else None
+
+        self.desktop.tasks.submit(
+            credit,
+            on_result=lambda info: self._show_credit(info) if info is not None else None,
+            on_error=self._credit_failed,
+            owner=self,
+        )
+
+    def _credit_failed(self, exc: BaseException) -> None:
+        from app.llm.errors import BadKey, OutOfCredits
+
+        if isinstance(exc, BadKey | OutOfCredits):
+            self.desktop.router.report(exc, context="Checking the API key")
+        else:  # offline, or a local server without /key: nothing the editor must act on
+            log.info("Key details not available: %s", exc)
+            self.credit_label.setText("")
 
     def _catalog_failed(self, exc: BaseException) -> None:
         # Prices are only needed for estimates; a missing key is asked for separately.
@@ -272,7 +304,10 @@ class MainWindow(QMainWindow):
     # -- menus -----------------------------------------------------------------------------
 
     def _action(
-        self, text: str, slot: object, shortcut: QKeySequence | str | None = None
+        self,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -285,7 +320,7 @@ class MainWindow(QMainWindow):
             "&New piece…", self.new_piece, QKeySequence.StandardKey.New
         )
         self.new_piece_action.setEnabled(False)
-        self.find_action = self._action("&Find…", self.find, QKeySequence.StandardKey.Find)
+        self.find_action = self._action("&Find…", self.find_pieces, QKeySequence.StandardKey.Find)
         self.refresh_action = self._action(
             "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh
         )
@@ -349,7 +384,7 @@ class MainWindow(QMainWindow):
         self.library.refresh()
         self.runs.start(piece_id)
 
-    def find(self) -> None:
+    def find_pieces(self) -> None:
         self.nav.setCurrentRow(LIBRARY)
         self.library.focus_search()
 
@@ -393,17 +428,18 @@ class MainWindow(QMainWindow):
         if self.piece_view.piece_id == piece_id:
             self.piece_view.set_running(True)
 
-    def _run_finished(self, piece_id: uuid.UUID, status: str, title: str) -> None:
+    def _run_finished(self, piece_id: uuid.UUID, status: str, title: str, seconds: float) -> None:
         self.library.refresh()
         if self.piece_view.piece_id == piece_id:
             self.piece_view.set_running(False)
             self.piece_view.reload()
         from ui.formatting import status_label
 
-        message = f"“{title}”: {status_label(status).lower()}"
-        self.statusBar().showMessage(f"Run finished — {message}", 8000)
-        if self.desktop.prefs.notify_when_done and not self.isActiveWindow():
-            self.notify_desktop("Copydesk run finished", message)
+        message = f"Run finished: “{title}” is {status_label(status).lower()}"
+        self.statusBar().showMessage(message, 8000)
+        long_run = seconds >= NOTIFY_AFTER_SECONDS
+        if self.desktop.prefs.notify_when_done and long_run and not self.isActiveWindow():
+            self.notify_desktop("Copydesk", message)
 
     def _active_runs_changed(self, count: int) -> None:
         self.runs_label.setText(
@@ -425,7 +461,7 @@ class MainWindow(QMainWindow):
                 self._tray.show()
             self._tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Information, 8000)
         else:
-            self.statusBar().showMessage(f"{title}: {message}", 15000)
+            self.statusBar().showMessage(message, 15000)
         QApplication.alert(self)
 
     def _bring_to_front(self) -> None:
@@ -461,6 +497,7 @@ class MainWindow(QMainWindow):
         self._after_new_key()
 
     def _after_new_key(self) -> None:
+        self.notices.clear()
         if self.backend is not None:
             self.desktop.tasks.submit(self.backend.refresh_catalog, on_error=self._catalog_failed)
 
@@ -587,7 +624,7 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.ApplicationPaletteChange:
-            self.library.model.palette_changed()
+            self.nav.setStyleSheet(nav_style())
         super().changeEvent(event)
 
     def shutdown(self) -> None:

@@ -50,7 +50,7 @@ _MD = _markdown()
 
 
 def markdown_to_html(text: str) -> str:
-    return _MD.render(text)
+    return str(_MD.render(text))
 
 
 def draft_to_html(content: str, fmt: str) -> str:
@@ -86,4 +86,3 @@ class SafeTextBrowser(QTextBrowser):
     def _open_link(self, url: QUrl) -> None:
         if url.scheme().lower() in OPENABLE_SCHEMES:
             QDesktopServices.openUrl(url)
-

@@ -3,6 +3,7 @@ metadata; and the agent log with each step's tokens, cost and time."""
 
 from __future__ import annotations
 
+import html
 import json
 import uuid
 from decimal import Decimal
@@ -16,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -74,14 +75,11 @@ def _heading(text: str, scale: float = 1.0) -> QLabel:
     return label
 
 
-def _muted(text: str = "") -> QLabel:
+def muted(text: str = "") -> QLabel:
+    """Secondary text, in the palette's placeholder colour so it follows the scheme."""
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setForegroundRole(label.foregroundRole())
-    label.setEnabled(True)
-    palette = label.palette()
-    palette.setColor(label.foregroundRole(), tones(palette).muted)
-    label.setPalette(palette)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label
 
 
@@ -92,7 +90,7 @@ class EvaluationPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.score_label = _heading("—", 2.2)
-        self.caption = _muted("No evaluation yet")
+        self.caption = muted("No evaluation yet")
         self.criteria_form = QFormLayout()
         self.criteria_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.feedback = QLabel()
@@ -100,7 +98,7 @@ class EvaluationPanel(QWidget):
         self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.feedback.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
-        layout.addWidget(_muted("Reviewer score"))
+        layout.addWidget(muted("Reviewer score"))
         layout.addWidget(self.score_label)
         layout.addWidget(self.caption)
         layout.addLayout(self.criteria_form)
@@ -117,8 +115,8 @@ class EvaluationPanel(QWidget):
             self.feedback.clear()
             return
         self.score_label.setText(f"{evaluation.score}")
-        model = f" by {evaluation.model}" if evaluation.model else ""
-        self.caption.setText(f"of 100, for version {evaluation.draft_version}{model}")
+        self.caption.setText(f"out of 100, for version {evaluation.draft_version}")
+        self.caption.setToolTip(f"Scored by {evaluation.model}" if evaluation.model else "")
         for name, value in evaluation.criteria:
             bar = QProgressBar()
             bar.setRange(0, 100)
@@ -139,7 +137,7 @@ class PlatformPanel(QWidget):
         self.versions = QListWidget()
         self.versions.setAccessibleName("Versions")
         self.versions.currentRowChanged.connect(self._show_version)
-        self.version_caption = _muted()
+        self.version_caption = muted()
         self.browser = SafeTextBrowser()
         self.browser.setAccessibleName("Draft")
         self.evaluation = EvaluationPanel()
@@ -153,7 +151,7 @@ class PlatformPanel(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(_muted("Versions"))
+        left_layout.addWidget(muted("Versions"))
         left_layout.addWidget(self.versions, 1)
 
         scroll = QScrollArea()
@@ -223,12 +221,10 @@ class StepsModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._steps: tuple[StepView, ...] = ()
-        self._tones = tones()
 
     def set_steps(self, steps: tuple[StepView, ...]) -> None:
         self.beginResetModel()
         self._steps = steps
-        self._tones = tones()
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
@@ -264,12 +260,13 @@ class StepsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and step.error_message:
             return step.error_message
         if role == Qt.ItemDataRole.ForegroundRole and column == 4:
+            palette = tones()
             colour = {
-                "completed": self._tones.ok,
-                "failed": self._tones.failed,
-                "running": self._tones.running,
-                "cancelled": self._tones.muted,
-                "skipped": self._tones.muted,
+                "completed": palette.ok,
+                "failed": palette.failed,
+                "running": palette.running,
+                "cancelled": palette.muted,
+                "skipped": palette.muted,
             }.get(step.status)
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, 3, 6, 7, 8):
@@ -281,27 +278,48 @@ class StepsModel(QAbstractTableModel):
 
 
 class SeoPanel(QWidget):
+    """The SEO metadata as a search result would show it, then every field in full."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.form = QFormLayout(self)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.form.setContentsMargins(12, 12, 12, 12)
+        self.browser = SafeTextBrowser()
+        self.browser.setAccessibleName("SEO metadata")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.browser)
+        self.fields: dict[str, str] = {}
 
     def show_metadata(self, metadata: dict[str, Any]) -> None:
-        while self.form.rowCount():
-            self.form.removeRow(0)
+        self.fields = {key: _seo_text(value) for key, value in metadata.items()}
         if not metadata:
-            self.form.addRow(_muted("The SEO specialist has not produced metadata yet."))
+            self.browser.setHtml("<p><i>The SEO specialist has not produced metadata yet.</i></p>")
             return
+        colours = tones(self.palette())
+        title = html.escape(str(metadata.get("title") or metadata.get("meta_title") or ""))
+        description = html.escape(
+            str(metadata.get("description") or metadata.get("meta_description") or "")
+        )
+        slug = html.escape(str(metadata.get("slug") or ""))
+        parts = ["<p><small>How a search result could show it</small></p>"]
+        if title:
+            parts.append(
+                f"<p style='font-size:large; color:{colours.running.name()}; margin:0'>{title}</p>"
+            )
+        if slug:
+            parts.append(f"<p style='color:{colours.ok.name()}; margin:0'>…/{slug}</p>")
+        if description:
+            parts.append(f"<p style='margin-top:2px'>{description}</p>")
+        rows = []
         for key, value in metadata.items():
-            text = _seo_text(value)
-            label = QLabel(text)
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             name = key.replace("_", " ").capitalize()
-            if isinstance(value, str) and key in ("meta_title", "title", "meta_description"):
-                name += f" ({len(value)} characters)"
-            self.form.addRow(name, label)
+            if isinstance(value, str) and key in ("title", "description", "meta_title"):
+                name += f" <small>({len(value)} characters)</small>"
+            rows.append(
+                f"<tr><td style='padding:4px 16px 4px 0'><b>{name}</b></td>"
+                f"<td style='padding:4px 0'>{html.escape(_seo_text(value))}</td></tr>"
+            )
+        parts.append(f"<hr><table>{''.join(rows)}</table>")
+        self.browser.setHtml("".join(parts))
 
 
 def _seo_text(value: Any) -> str:
@@ -329,7 +347,7 @@ class PieceView(QWidget):
         self.running = False
 
         self.title = _heading("", 1.35)
-        self.meta = _muted()
+        self.meta = muted()
         self.stats = QLabel()
         self.stats.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.resume_button = QPushButton("Resume run")
@@ -363,7 +381,7 @@ class PieceView(QWidget):
         )
         self.steps_table.horizontalHeader().setStretchLastSection(True)
         self.steps_table.setAccessibleName("Agent log")
-        self.steps_total = _muted()
+        self.steps_total = muted()
         log_page = QWidget()
         log_layout = QVBoxLayout(log_page)
         log_layout.addWidget(self.steps_table, 1)
@@ -447,9 +465,10 @@ class PieceView(QWidget):
             f"updated {formatting.when(detail.updated_at)}"
         )
         self.stats.setText(
-            f"{formatting.tokens(detail.tokens_input, detail.tokens_output)} tokens<br>"
+            f"{formatting.tokens(detail.tokens_input, detail.tokens_output)} tokens · "
             f"<b>{formatting.money(detail.cost)}</b>"
         )
+        self.stats.setToolTip("What the piece has cost so far, retries and failed calls included")
         self._rebuild_tabs(detail)
         if same_piece and previous_tab:
             for index in range(self.tabs.count()):

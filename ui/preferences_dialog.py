@@ -127,12 +127,12 @@ class PreferencesDialog(QDialog):
 
         # general
         self.appearance = QComboBox()
-        for value, label in (
+        for appearance, name in (
             (Appearance.SYSTEM, "Follow the system"),
             (Appearance.LIGHT, "Light"),
             (Appearance.DARK, "Dark"),
         ):
-            self.appearance.addItem(label, value)
+            self.appearance.addItem(name, appearance)
         self.appearance.setCurrentIndex(self.appearance.findData(prefs.appearance))
         self.platform_boxes: dict[str, QCheckBox] = {}
         platform_row = QHBoxLayout()
@@ -156,6 +156,7 @@ class PreferencesDialog(QDialog):
         self.notify.setChecked(prefs.notify_when_done)
         general = QWidget()
         form = QFormLayout(general)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("Appearance:", self.appearance)
         form.addRow("Default platforms:", platform_row)
         form.addRow("Revise below score:", self.threshold)

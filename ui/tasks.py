@@ -19,8 +19,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
-ResultCallback = Callable[[Any], None]
-ErrorCallback = Callable[[BaseException], None]
+ResultCallback = Callable[[Any], object]
+ErrorCallback = Callable[[BaseException], object]
 
 
 @dataclass
@@ -55,7 +55,7 @@ class TaskRunner(QObject):
 
     def __init__(
         self,
-        report_error: Callable[[BaseException, str | None], None],
+        report_error: Callable[[BaseException, str | None], object],
         *,
         max_threads: int = 4,
         parent: QObject | None = None,

@@ -26,14 +26,55 @@ class Tones:
     warning: QColor
 
 
+_TONES: dict[int, Tones] = {}
+
+
 def tones(palette: QPalette | None = None) -> Tones:
+    """The semantic colours for ``palette`` (the application's by default); cheap enough to
+    ask for in a model's ``data()``, so views pick up a change of scheme on their own."""
     palette = palette or QGuiApplication.palette()
-    muted = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+    key = palette.cacheKey()
+    found = _TONES.get(key)
+    if found is None:
+        if len(_TONES) > 32:
+            _TONES.clear()
+        found = _TONES[key] = _tones_for(palette)
+    return found
+
+
+def _tones_for(palette: QPalette) -> Tones:
+    muted = blend(
+        palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window), 0.4
+    )
     if is_dark(palette):
         return Tones(
             QColor("#5cc98a"), QColor("#ff7b72"), QColor("#6cb6ff"), muted, QColor("#e3b341")
         )
     return Tones(QColor("#1a7f37"), QColor("#cf222e"), QColor("#0969da"), muted, QColor("#9a6700"))
+
+
+def blend(a: QColor, b: QColor, share_of_b: float) -> QColor:
+    """``a`` moved ``share_of_b`` of the way towards ``b`` (secondary text: text towards
+    the background, still readable in both schemes)."""
+    keep = 1 - share_of_b
+    return QColor(
+        round(a.red() * keep + b.red() * share_of_b),
+        round(a.green() * keep + b.green() * share_of_b),
+        round(a.blue() * keep + b.blue() * share_of_b),
+    )
+
+
+def nav_style() -> str:
+    """The navigation list's look; built again when the scheme changes, because a style
+    sheet resolves palette() references once, when it is set."""
+    scheme = "dark" if is_dark() else "light"
+    return f"""
+/* {scheme} */
+QListWidget#navigation {{ border: none; background: transparent; padding-top: 6px; }}
+QListWidget#navigation::item {{ padding: 7px 14px; border-radius: 4px; margin: 1px 6px; }}
+QListWidget#navigation::item:selected {{ background: palette(highlight);
+    color: palette(highlighted-text); }}
+"""
 
 
 def _dark_palette() -> QPalette:

@@ -130,6 +130,18 @@ def load_prompt_set(
     return PromptSet({key: source for key, (_, source) in ranked.items()})
 
 
+def warm_bundled_templates() -> int:
+    """Compile every bundled template now (on a worker), so a run's first step does not
+    hold the interpreter lock for the compile while the GUI is painting. Returns the count."""
+    folder = package_files.files(PROMPTS_PACKAGE) / PROMPTS_FOLDER
+    count = 0
+    for entry in folder.iterdir():
+        if entry.name.endswith(".j2"):
+            _compiled(entry.read_text(encoding="utf-8"))
+            count += 1
+    return count
+
+
 def bundled_template(agent_id: str, name: str) -> str:
     """The text of a bundled template file (what an admin's override starts from)."""
     return _bundled(agent_id, name).text

@@ -114,13 +114,21 @@ def _best_score() -> Any:
 
 
 def _cost() -> Any:
-    # Every attempt, failed ones and retries included: what the piece really cost.
-    return (
+    # The usage ledger counts every attempt, failed ones and retries included: what the piece
+    # really cost. Runs made without a ledger leave only their steps' costs to go by.
+    calls = (
         select(func.sum(LlmCall.cost))
         .where(LlmCall.piece_id == Piece.id)
         .correlate(Piece)
         .scalar_subquery()
     )
+    steps = (
+        select(func.sum(AgentStep.cost))
+        .where(AgentStep.piece_id == Piece.id)
+        .correlate(Piece)
+        .scalar_subquery()
+    )
+    return func.coalesce(calls, steps)
 
 
 def _conditions(flt: LibraryFilter) -> list[ColumnElement[bool]]:
@@ -388,6 +396,10 @@ def piece_detail(session: Session, piece_id: uuid.UUID) -> PieceDetail:
         .order_by(AgentStep.platform, AgentStep.ordinal)
     )
     cost = session.scalar(select(func.sum(LlmCall.cost)).where(LlmCall.piece_id == piece_id))
+    if cost is None:
+        cost = session.scalar(
+            select(func.sum(AgentStep.cost)).where(AgentStep.piece_id == piece_id)
+        )
     return PieceDetail(
         id=piece.id,
         title=piece.title or piece.goal or "(untitled)",

@@ -47,7 +47,7 @@ def fill_library(db: Database, count: int, *, scored_every: int = 97) -> Library
         skill_ids = list(session.scalars(select(Skill.id).order_by(Skill.name)))
         client_rows = [
             {"id": uuid.uuid4(), "name": name, "slug": name.lower().replace(" ", "-")}
-            for name in ("Juniper Vale", "Acme Bridal")
+            for name in ("Northwind Studio", "Acme Bridal")
         ]
         session.execute(insert(Client), client_rows)
         project_rows = [

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from app.agents.generate import start_piece
@@ -168,7 +168,8 @@ def test_the_piece_view_shows_drafts_evaluation_seo_and_the_agent_log(
         for row in range(view.steps_model.rowCount())
     }
     assert any(cost.startswith("$") for cost in costs)
-    assert view.seo.form.rowCount() > 0
+    assert set(view.seo.fields) == {"title", "description", "keywords", "slug"}
+    assert "characters" in view.seo.browser.toPlainText()
     assert "$" in view.stats.text()
     assert not view.resume_button.isVisible()
 
@@ -183,3 +184,23 @@ def test_a_piece_that_is_gone_is_reported_not_shown(
     qtbot.waitUntil(lambda: bool(notices.items), timeout=TIMEOUT_MS)
     assert notices.titles == ["Opening the piece: Not found"]
     assert view.detail is None
+
+
+def test_a_long_run_finishing_in_the_background_notifies(
+    qtbot: QtBot, desktop: Desktop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = _window(qtbot, desktop)
+    notified: list[tuple[str, str]] = []
+    monkeypatch.setattr(window, "notify_desktop", lambda *args: notified.append(args))
+    monkeypatch.setattr(window, "isActiveWindow", lambda: False)
+    piece_id = uuid.uuid4()
+
+    window._run_finished(piece_id, "awaiting_review", "Summer linen", 3.0)
+    assert notified == []  # a short run: the editor was still looking
+    window._run_finished(piece_id, "awaiting_review", "Summer linen", 95.0)
+    assert notified == [("Copydesk", "Run finished: “Summer linen” is awaiting review")]
+
+    monkeypatch.undo()
+    assert not QSystemTrayIcon.isSystemTrayAvailable()  # offscreen: the status bar says it
+    window.notify_desktop("Copydesk", "Run finished: “Summer linen” is awaiting review")
+    assert "Summer linen" in window.statusBar().currentMessage()

@@ -3,6 +3,7 @@ cancelled mid-stream, closed mid-run, and resumed without paying twice."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -13,9 +14,18 @@ from sqlalchemy import select
 from app.agents.generate import start_piece
 from app.db.engine import Database
 from app.db.models import AgentStep, Draft, Piece
+from app.llm.requests import ChatRequest, user_message
+from app.notifications import retrying_notice
 from app.services.clients import ensure_client
 from app.services.projects import create_project
-from tests.fakes.openrouter_server import FakeOpenRouter, hang_after, reply
+from tests.fakes.openrouter_server import (
+    FakeOpenRouter,
+    bad_key,
+    hang_after,
+    rate_limited,
+    reply,
+)
+from tests.ui.conftest import Notices
 from ui.backend import Backend
 from ui.desktop import Desktop
 from ui.main_window import MainWindow
@@ -188,3 +198,54 @@ def test_closing_the_window_mid_run_asks_stops_the_workers_and_leaves_it_resumab
     with qtbot.waitSignal(manager.run_finished, timeout=RUN_TIMEOUT_MS) as resumed:
         manager.start(piece_id)
     assert resumed.args[1] == "awaiting_review"
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_a_failed_step_says_why_and_can_be_retried(
+    qtbot: QtBot,
+    runs: tuple[RunManager, RunsPage],
+    db: Database,
+    openrouter: FakeOpenRouter,
+    notices: Notices,
+) -> None:
+    manager, page = runs
+    piece_id = _piece(db, ["blog"])
+    openrouter.enqueue(reply("A first draft about linen."), bad_key())
+
+    with qtbot.waitSignal(manager.run_finished, timeout=RUN_TIMEOUT_MS) as finished:
+        manager.start(piece_id)
+    assert finished.args[1] == "failed"
+    lane = _monitor(page, piece_id).lanes["blog"]
+    assert lane.status == "failed"
+    assert lane.retry_button.isVisible()
+    assert "User not found" in lane.error_label.text()
+    assert [row.status for row in lane.steps.rows][:2] == ["completed", "failed"]
+    assert any("OpenRouter refused the API key" in title for title in notices.titles)
+
+    with qtbot.waitSignal(manager.run_finished, timeout=RUN_TIMEOUT_MS) as retried:
+        lane.retry_button.click()
+    assert retried.args[1] == "awaiting_review"
+    assert [status for _agent, status in _steps(db, piece_id, "blog")] == ["completed"] * 5
+    # The finished lane shows its final draft, rendered.
+    qtbot.waitUntil(lambda: bool(lane.final.toPlainText().strip()), timeout=RUN_TIMEOUT_MS)
+    assert lane.text_stack.currentWidget() is lane.final
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_a_server_asking_to_wait_is_announced_with_the_retry_time(
+    backend: Backend, openrouter: FakeOpenRouter
+) -> None:
+    waits: list[dt.datetime] = []
+    backend.on_server_wait = waits.append
+    openrouter.enqueue(rate_limited(retry_after_ms=50), reply("Fine."))
+    before = dt.datetime.now(dt.UTC)
+
+    with backend.make_llm() as llm:
+        answer = llm.complete(
+            ChatRequest(model="openai/gpt-4o-mini", messages=[user_message("Hi")])
+        )
+
+    assert answer.text == "Fine."
+    assert len(waits) == 1 and waits[0] >= before
+    notice = retrying_notice(waits[0])
+    assert notice.next_step.startswith("Retrying at ")

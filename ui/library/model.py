@@ -112,7 +112,6 @@ class PieceTableModel(QAbstractTableModel):
         self._total = 0
         self._generation = 0
         self._loading = False
-        self._tones = tones()
 
     # -- configuration ---------------------------------------------------------------------
 
@@ -207,14 +206,15 @@ class PieceTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[column].align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN:
+            palette = tones()
             colour = {
-                "completed": self._tones.ok,
-                "awaiting_review": self._tones.ok,
-                "failed": self._tones.failed,
-                "generating": self._tones.running,
-                "queued": self._tones.running,
-                "cancelled": self._tones.muted,
-                "archived": self._tones.muted,
+                "completed": palette.ok,
+                "awaiting_review": palette.ok,
+                "failed": palette.failed,
+                "generating": palette.running,
+                "queued": palette.running,
+                "cancelled": palette.muted,
+                "archived": palette.muted,
             }.get(item.status)
             return QBrush(colour) if colour is not None else None
         if role == ROW_ROLE:
@@ -305,7 +305,6 @@ class PieceTableModel(QAbstractTableModel):
             self.loading_changed.emit(loading)
 
     def palette_changed(self) -> None:
-        self._tones = tones()
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, STATUS_COLUMN), self.index(len(self._rows) - 1, STATUS_COLUMN)

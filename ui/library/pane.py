@@ -167,7 +167,7 @@ class LibraryPane(QWidget):
 
     def _size_columns(self) -> None:
         metrics = self.table.fontMetrics()
-        widths = {1: 18, 2: 14, 3: 16, 4: 14, 5: 9, 6: 9, 7: 12}
+        widths = {1: 18, 2: 16, 3: 18, 4: 17, 5: 10, 6: 9, 7: 13}
         for column, chars in widths.items():
             self.table.setColumnWidth(column, metrics.averageCharWidth() * chars + 16)
 

@@ -11,16 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QBrush, QFont, QTextCursor
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QFont, QStandardItem, QStandardItemModel, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -31,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabBar,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -47,13 +40,12 @@ from app.agents.events import (
 )
 from app.agents.roles import FIRST_PASS
 from ui import formatting
+from ui.markdown_view import SafeTextBrowser
 from ui.theme import tones
 
 if TYPE_CHECKING:
-    from app.services.library import PieceDetail, StepView
+    from app.services.library import DraftVersion, PieceDetail, StepView
     from ui.run.manager import PieceRun, RunManager, RunPlan
-
-Index = QModelIndex | QPersistentModelIndex
 
 GLYPHS = {
     "pending": "○",
@@ -98,16 +90,26 @@ class StepRow:
         return " · ".join(parts)
 
 
-class StepListModel(QAbstractListModel):
+class StepList:
+    """A lane's steps, shown through a QStandardItemModel.
+
+    The items hold their text and colour in C++, so repainting the list while agents stream
+    never calls back into Python (each such call would wait for the interpreter lock that the
+    streaming workers keep busy).
+    """
+
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        self.model = QStandardItemModel(parent)
         self.rows: list[StepRow] = []
-        self._tones = tones()
 
     def set_rows(self, rows: list[StepRow]) -> None:
-        self.beginResetModel()
         self.rows = sorted(rows, key=lambda row: row.ordinal)
-        self.endResetModel()
+        self.model.clear()
+        for row in self.rows:
+            item = QStandardItem()
+            item.setEditable(False)
+            self.model.appendRow(item)
+            self._paint(row, item)
 
     def row_for(self, ordinal: int, agent_id: str, iteration: int) -> StepRow:
         for row in self.rows:
@@ -115,42 +117,46 @@ class StepListModel(QAbstractListModel):
                 return row
         new = StepRow(ordinal, agent_id, iteration)
         position = sum(1 for row in self.rows if row.ordinal < ordinal)
-        self.beginInsertRows(QModelIndex(), position, position)
         self.rows.insert(position, new)
-        self.endInsertRows()
+        item = QStandardItem()
+        item.setEditable(False)
+        self.model.insertRow(position, item)
+        self._paint(new, item)
         return new
 
     def by_step(self, step_id: uuid.UUID) -> StepRow | None:
         return next((row for row in self.rows if row.step_id == step_id), None)
 
     def changed(self, row: StepRow) -> None:
-        number = self.rows.index(row)
-        self.dataChanged.emit(self.index(number), self.index(number))
+        item = self.model.item(self.rows.index(row))
+        if item is not None:
+            self._paint(row, item)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
+    def repaint_all(self) -> None:
+        """After a change of colour scheme."""
+        for number, row in enumerate(self.rows):
+            item = self.model.item(number)
+            if item is not None:
+                self._paint(row, item)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.text
-        if role == Qt.ItemDataRole.ToolTipRole:
-            details = [f"Model: {row.model}"] if row.model else []
-            if row.error:
-                details.append(row.error)
-            return "\n".join(details) or None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            colour = {
-                "completed": self._tones.ok,
-                "failed": self._tones.failed,
-                "running": self._tones.running,
-                "pending": self._tones.muted,
-                "cancelled": self._tones.muted,
-            }.get(row.status)
-            return QBrush(colour) if colour is not None else None
-        return None
+    def _paint(self, row: StepRow, item: QStandardItem) -> None:
+        text = row.text
+        if item.text() != text:
+            item.setText(text)
+        details = [f"Model: {row.model}"] if row.model else []
+        if row.error:
+            details.append(row.error)
+        tip = "\n".join(details)
+        if item.toolTip() != tip:
+            item.setToolTip(tip)
+        palette = tones()
+        colour = {
+            "completed": palette.ok,
+            "failed": palette.failed,
+            "running": palette.running,
+        }.get(row.status, palette.muted)
+        if item.foreground().color() != colour:
+            item.setForeground(QBrush(colour))
 
 
 def _rows_from(steps: tuple[StepView, ...], platform: str) -> list[StepRow]:
@@ -197,13 +203,12 @@ class LaneWidget(QFrame):
         header.addStretch(1)
         header.addWidget(self.status_label)
 
-        self.steps = StepListModel(self)
+        self.steps = StepList(self)
         self.step_view = QListView()
-        self.step_view.setModel(self.steps)
+        self.step_view.setModel(self.steps.model)
         self.step_view.setAccessibleName(f"{formatting.platform_label(platform)} steps")
         self.step_view.setSelectionMode(QListView.SelectionMode.NoSelection)
         self.step_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.step_view.setMaximumHeight(self.step_view.fontMetrics().height() * 9)
 
         self.live_caption = QLabel("Waiting for the first agent")
         self.live = QPlainTextEdit()
@@ -211,6 +216,12 @@ class LaneWidget(QFrame):
         self.live.setAccessibleName(f"{formatting.platform_label(platform)} live text")
         self.live.setPlaceholderText("The running agent's text appears here as it is written.")
         self.live.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        # When the lane is done, its final draft replaces the raw stream, rendered.
+        self.final = SafeTextBrowser()
+        self.final.setAccessibleName(f"{formatting.platform_label(platform)} final draft")
+        self.text_stack = QStackedWidget()
+        self.text_stack.addWidget(self.live)
+        self.text_stack.addWidget(self.final)
 
         self.score_label = QLabel()
         self.score_label.setWordWrap(True)
@@ -228,10 +239,32 @@ class LaneWidget(QFrame):
         layout.addLayout(header)
         layout.addWidget(self.step_view)
         layout.addWidget(self.live_caption)
-        layout.addWidget(self.live, 1)
+        layout.addWidget(self.text_stack, 1)
         layout.addWidget(self.score_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignRight)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self.steps.repaint_all()
+            self.set_status(self.status)
+        super().changeEvent(event)
+
+    def _fit_steps(self) -> None:
+        rows = min(max(len(self.steps.rows), 5), 9)
+        row_height = self.step_view.sizeHintForRow(0) if self.steps.rows else 0
+        row_height = row_height or self.step_view.fontMetrics().height() + 2
+        frame = self.step_view.frameWidth() * 2
+        self.step_view.setFixedHeight(rows * row_height + frame + 4)
+
+    def show_final(self, draft: DraftVersion | None) -> None:
+        """The lane's current draft, rendered, once it has stopped working."""
+        if draft is None:
+            return
+        who = formatting.agent_label(draft.agent_id) if draft.agent_id else "an editor"
+        self.live_caption.setText(f"Draft v{draft.version} by {who} — open the piece to review")
+        self.final.show_markdown(draft.content, draft.format)
+        self.text_stack.setCurrentWidget(self.final)
 
     # -- totals ----------------------------------------------------------------------------
 
@@ -252,6 +285,7 @@ class LaneWidget(QFrame):
 
     def load(self, steps: tuple[StepView, ...], status: str) -> None:
         self.steps.set_rows(_rows_from(steps, self.platform))
+        self._fit_steps()
         self.set_status(status)
 
     def set_status(self, status: str) -> None:
@@ -279,6 +313,8 @@ class LaneWidget(QFrame):
             if row.status == "running":  # an earlier step's stream ended without a result
                 row.status = "pending"
         row = self.steps.row_for(event.ordinal, event.agent_id, event.iteration)
+        self._fit_steps()
+        self.text_stack.setCurrentWidget(self.live)
         row.status = "running"
         row.step_id = event.step_id
         row.model = event.model
@@ -488,7 +524,7 @@ class RunMonitor(QWidget):
 
     def _update_header(self) -> None:
         run = self.run
-        elapsed = formatting.duration(int(run.elapsed * 1000)).replace(" ms", " ms")
+        elapsed = formatting.elapsed(run.elapsed)
         if run.active:
             working = ", ".join(formatting.platform_label(p) for p in run.running_platforms)
             state = {
@@ -508,6 +544,21 @@ class RunMonitor(QWidget):
     def _finished(self, _status: str) -> None:
         self._clock.stop()
         self._update_header()
+        backend = self.manager.backend
+        if backend is None:
+            return
+        from ui.piece_view import load_detail
+
+        db, piece_id = backend.db, self.piece_id
+        self.manager.desktop.tasks.submit(
+            lambda: load_detail(db, piece_id), on_result=self._show_finals, owner=self
+        )
+
+    def _show_finals(self, detail: PieceDetail) -> None:
+        for view in detail.platforms:
+            lane = self.lanes.get(view.platform)
+            if lane is not None and lane.status != "failed":
+                lane.show_final(view.latest)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -580,6 +631,16 @@ class RunsPage(QWidget):
             run.prepared.connect(lambda plan, m=monitor: self._retitle(m, plan.detail.title))
         self.tabs.setCurrentWidget(monitor)
         self.stack.setCurrentIndex(1)
+        self._closable(monitor, False)
+
+    def _closable(self, monitor: RunMonitor, closable: bool) -> None:
+        """A run's tab can be closed once the run is over (cancel it first otherwise)."""
+        index = self.tabs.indexOf(monitor)
+        button = self.tabs.tabBar().tabButton(index, QTabBar.ButtonPosition.RightSide)
+        if button is None:
+            button = self.tabs.tabBar().tabButton(index, QTabBar.ButtonPosition.LeftSide)
+        if button is not None:
+            button.setVisible(closable)
 
     def _retitle(self, monitor: RunMonitor, title: str) -> None:
         index = self.tabs.indexOf(monitor)
@@ -591,7 +652,7 @@ class RunsPage(QWidget):
     def _run_finished(self, piece_id: uuid.UUID, *_rest: object) -> None:
         monitor = self.monitor_of(piece_id)
         if monitor is not None:
-            monitor._update_header()
+            self._closable(monitor, True)
 
     def _close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)

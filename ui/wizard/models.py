@@ -3,6 +3,7 @@ whose search filters in place without losing what was ticked."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import (
@@ -59,6 +60,13 @@ class SkillListModel(QAbstractListModel):
 
 
 PRODUCT_HEADERS = ("Product", "Vendor", "Category", "Price", "Id")
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+_DIGITS = re.compile(r"\d+")
+
+
+def natural_key(text: str) -> str:
+    """Sorts "Dress No. 8" before "Dress No. 80": numbers padded to a common width."""
+    return _DIGITS.sub(lambda match: match.group(0).zfill(12), text.casefold())
 
 
 class ProductTableModel(QAbstractTableModel):
@@ -120,6 +128,8 @@ class ProductTableModel(QAbstractTableModel):
             return "Tags: " + ", ".join(product.tags)
         if role == Qt.ItemDataRole.UserRole:
             return product
+        if role == SORT_ROLE:
+            return natural_key(str(self.data(index, Qt.ItemDataRole.DisplayRole)))
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
@@ -142,7 +152,7 @@ class ProductFilter(QSortFilterProxyModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._words: list[str] = []
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setSortRole(SORT_ROLE)
 
     def set_search(self, text: str) -> None:
         self.beginFilterChange()

@@ -60,7 +60,9 @@ class ProjectSkillPage(AsyncPage):
         self.client_box = QComboBox()
         self.client_box.setEditable(True)
         self.client_box.setAccessibleName("Client")
-        self.client_box.lineEdit().setPlaceholderText("Client (existing or new)")
+        client_line = self.client_box.lineEdit()
+        if client_line is not None:
+            client_line.setPlaceholderText("Client (existing or new)")
         self.project_name = QLineEdit()
         self.project_name.setPlaceholderText("Project name, e.g. Online store")
         self.project_name.setAccessibleName("Project name")
@@ -87,6 +89,7 @@ class ProjectSkillPage(AsyncPage):
         self.skill_view = QListView()
         self.skill_view.setModel(self.skills)
         self.skill_view.setAccessibleName("Skills")
+        self.skill_view.setSpacing(2)
         self.skill_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.skill_view.selectionModel().currentChanged.connect(lambda *_: self._skill_chosen())
         self.skill_view.clicked.connect(lambda _i: setattr(self, "_skill_picked", True))

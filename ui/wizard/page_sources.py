@@ -109,6 +109,8 @@ class SourcesPage(AsyncPage):
         self.table = QTableView()
         self.table.setModel(self.filter)
         self.table.setAccessibleName("Products")
+        # Catalog order until the editor sorts by a column.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

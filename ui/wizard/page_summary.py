@@ -37,6 +37,7 @@ class SummaryPage(AsyncPage):
         self.steps = QTableWidget(0, 5)
         self.steps.setHorizontalHeaderLabels(["Platform", "Agent", "Model", "Tokens ≈", "Cost ≈"])
         self.steps.verticalHeader().setVisible(False)
+        self.steps.verticalHeader().setDefaultSectionSize(self.steps.fontMetrics().height() + 8)
         self.steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.steps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.steps.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
