@@ -3,8 +3,6 @@
 Messages name the database by its masked URL: a password never appears in them.
 """
 
-
-
 from __future__ import annotations
 
 from pathlib import Path
