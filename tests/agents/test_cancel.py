@@ -148,8 +148,6 @@ def test_request_cancel_from_another_session_stops_the_run(studio: Studio) -> No
 
 
 def test_copydesk_cancel_in_another_process_stops_the_run(studio: Studio) -> None:
-    if not studio.db.is_sqlite:
-        pytest.skip("one backend is enough for the process round trip; the flag is shared")
     hang_writers(studio)
     piece_id = studio.start()
     run = Run(studio, piece_id, None)
