@@ -8,7 +8,7 @@
    for `copydesk` (the real start, database opened on a worker) and for a bare QApplication
    showing an empty QMainWindow. Printed: the medians and their ratio.
 
-    uv run python bench/bench_gui.py [--runs N] [--chunk-ms N] [--skip-startup]
+    uv run python bench/bench_gui.py [--runs N] [--chunk-ms N] [--skip-startup | --startup-only]
 
 Runs offscreen unless QT_QPA_PLATFORM says otherwise (e.g. xcb under Xvfb).
 """
@@ -352,25 +352,34 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="start-up runs of each kind")
     parser.add_argument("--chunk-ms", type=float, default=1.0, help="delay between 4-char chunks")
     parser.add_argument("--idle-seconds", type=float, default=3.0)
-    parser.add_argument("--skip-startup", action="store_true")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--skip-startup", action="store_true", help="measure responsiveness only")
+    which.add_argument("--startup-only", action="store_true", help="measure start-up only")
     args = parser.parse_args()
+    if not args.startup_only:
+        measure_responsiveness(args.idle_seconds, args.chunk_ms)
+    if not args.skip_startup:
+        print_startup(args.runs)
 
+
+def measure_responsiveness(idle_seconds: float, chunk_ms: float) -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv)
-    idle = measure_idle(args.idle_seconds)
+    idle = measure_idle(idle_seconds)
     idle = dataclasses.replace(idle, worst_ms=max(idle.worst_ms, 0.1), p99_ms=max(idle.p99_ms, 0.1))
-    first, second, calls = measure_streaming(args.chunk_ms)
+    first, second, calls = measure_streaming(chunk_ms)
     print(f"Event-loop lateness of a {TICK_MS} ms timer (ratios to the idle loop)")
     print(f"  {'idle loop':<22} worst {idle.worst_ms:6.1f} ms          p99 {idle.p99_ms:5.1f} ms")
     _print_stalls("3 platforms, 1st run", first, idle)
     _print_stalls("3 platforms, 2nd run", second, idle)
     print(f"  ({calls} model calls; the first run also compiles the prompt templates)")
     del app
-    if args.skip_startup:
-        return
-    startup = measure_startup(args.runs)
-    print(f"Start-up to the first painted window (median of {args.runs})")
+
+
+def print_startup(runs: int) -> None:
+    startup = measure_startup(runs)
+    print(f"Start-up to the first painted window (median of {runs})")
     print(f"  bare QApplication + QMainWindow: {startup['bare_s'] * 1000:7.0f} ms")
     print(f"  copydesk:                        {startup['copydesk_s'] * 1000:7.0f} ms")
     print(f"  ratio copydesk / bare:           {startup['copydesk_s'] / startup['bare_s']:.2f}")
