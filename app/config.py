@@ -7,6 +7,7 @@ file in the user data directory. The API key is not configuration: see `app.keys
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 from app.paths import AppPaths, app_paths
@@ -52,13 +53,31 @@ def load_config(database: str | None = None) -> Config:
     )
 
 
+# A plain URL (only characters SQLAlchemy's parse-then-render leaves as they are, no query, no
+# escapes) is masked without SQLAlchemy, whose import costs most of a second and would hold up
+# the window's first paint; anything else is parsed properly.
+_PLAIN_URL = re.compile(
+    r"""
+    [A-Za-z0-9_+]+://
+    (?:[A-Za-z0-9_.~-]*(?P<password>:[^@/?%\s]*)?@)?
+    [A-Za-z0-9_.-]*
+    (?::[1-9][0-9]{0,4})?
+    (?:/[A-Za-z0-9_.~ +/-]*)?
+    """,
+    re.X,
+)
+
+
 def mask_url(url: str) -> str:
     """A database URL fit for display and logs: the password replaced by ***."""
-    # Imported here: SQLAlchemy costs most of a second, and the window must paint before it.
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None:
+        start, end = plain.span("password")
+        return url if start < 0 else f"{url[:start]}:***{url[end:]}"
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "<unparseable database URL>"

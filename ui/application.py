@@ -99,7 +99,11 @@ def run_app(database: str | None = None) -> int:
     painted = _FirstPaint(started, window.start)
     window.installEventFilter(painted)
     window.show()
-    log.info("Copydesk %s window shown (database %s)", __version__, mask_url(config.database_url))
+    log.info(
+        "Copydesk %s window shown (database %s)",
+        __version__,
+        mask_url(config.database_url),
+    )
     if desktop.prefs_store.problem:
         from app.notifications import Notice, Severity
 

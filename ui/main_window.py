@@ -37,6 +37,7 @@ from app.config import mask_url
 from app.notifications import CREDITS_URL, Action, Notice, Severity, retrying_notice
 from ui.desktop import Desktop
 from ui.library.pane import LibraryPane
+from ui.markdown_view import markdown_parser
 from ui.notices import NoticeArea, NoticeBus
 from ui.piece_view import PieceView
 from ui.preferences import Preferences
@@ -169,7 +170,8 @@ class MainWindow(QMainWindow):
     # -- start-up --------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Open the database and look at the key, both off the GUI thread."""
+        """Open the database, look at the key and build the Markdown parser, all off the GUI
+        thread (called once the window has painted)."""
         from ui.backend import open_backend
 
         config, keys = self.desktop.config, self.desktop.keys
@@ -181,6 +183,8 @@ class MainWindow(QMainWindow):
             owner=self,
         )
         self.desktop.tasks.submit(self._probe_key, on_result=self._key_probed, owner=self)
+        # Built here rather than on the first draft shown, which would wait for it.
+        self.desktop.tasks.submit(markdown_parser)
 
     @staticmethod
     def _probe_key() -> tuple[str, str]:

@@ -7,13 +7,16 @@ link opens in the browser only when the editor clicks it.
 
 from __future__ import annotations
 
+import functools
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -32,7 +35,12 @@ td, th { padding: 3px 6px; }
 """
 
 
-def _markdown() -> MarkdownIt:
+@functools.cache
+def markdown_parser() -> MarkdownIt:
+    """The shared parser, built on first use: markdown-it's import is too slow to make the
+    window wait for it (the main window warms it on a worker once it has painted)."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
 
@@ -46,11 +54,8 @@ def _markdown() -> MarkdownIt:
     return md
 
 
-_MD = _markdown()
-
-
 def markdown_to_html(text: str) -> str:
-    return str(_MD.render(text))
+    return str(markdown_parser().render(text))
 
 
 def draft_to_html(content: str, fmt: str) -> str:
