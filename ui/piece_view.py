@@ -45,7 +45,7 @@ from ui.theme import tones
 
 if TYPE_CHECKING:
     from app.db.engine import Database
-    from app.services.library import (
+    from app.services.piece_detail import (
         DraftVersion,
         EvaluationView,
         PieceDetail,
@@ -59,7 +59,7 @@ RESUMABLE_STATUSES = frozenset({"failed", "cancelled", "generating", "queued"})
 
 
 def load_detail(db: Database, piece_id: uuid.UUID) -> PieceDetail:
-    from app.services.library import piece_detail
+    from app.services.piece_detail import piece_detail
 
     with db.session() as session:
         return piece_detail(session, piece_id)
@@ -456,8 +456,8 @@ class PieceView(QWidget):
         previous_tab = self.tabs.tabText(self.tabs.currentIndex()) if self._detail else ""
         same_piece = self._detail is not None and self._detail.id == detail.id
         self._detail = detail
-        self.title.setText(detail.title)
-        skill = f" · {detail.skill_name}" if detail.skill_name else ""
+        self.title.setText(detail.display_title)
+        skill = f" · {detail.skill_label}" if detail.skill_label else ""
         mode = " · manual" if detail.mode == "manual" else ""
         self.meta.setText(
             f"{detail.client_name} / {detail.project_name}{skill}{mode} · "

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -133,28 +133,12 @@ class AgentCall:
         )
         outcome = StepOutcome(text="")
         if role.output is Output.EVALUATION:
-            data, completion = self.llm.complete_json(
-                request,
-                EVALUATION_SCHEMA,
-                schema_name="evaluation",
-                cancel=self.token,
-                on_delta=self.on_delta,
-                context=context,
-            )
-            outcome.add(completion)
+            data = self._json_answer(request, EVALUATION_SCHEMA, "evaluation", context, outcome)
             outcome.evaluation = check_evaluation(data)
             outcome.text = json.dumps(data, ensure_ascii=False)
             return outcome
         if role.output is Output.SEO:
-            data, completion = self.llm.complete_json(
-                request,
-                SEO_SCHEMA,
-                schema_name="seo_revision",
-                cancel=self.token,
-                on_delta=self.on_delta,
-                context=context,
-            )
-            outcome.add(completion)
+            data = self._json_answer(request, SEO_SCHEMA, "seo_revision", context, outcome)
             outcome.seo = check_seo(data)
             outcome.text = json.dumps(data, ensure_ascii=False)
             outcome.content = clean_answer(outcome.seo.content)
@@ -181,6 +165,25 @@ class AgentCall:
         outcome.content = content
         outcome.title = heading_title(content) or (inputs.draft.title if inputs.draft else None)
         return outcome
+
+    def _json_answer(
+        self,
+        request: ChatRequest,
+        schema: Mapping[str, Any],
+        schema_name: str,
+        context: CallContext,
+        outcome: StepOutcome,
+    ) -> dict[str, Any]:
+        data, completion = self.llm.complete_json(
+            request,
+            schema,
+            schema_name=schema_name,
+            cancel=self.token,
+            on_delta=self.on_delta,
+            context=context,
+        )
+        outcome.add(completion)
+        return data
 
     def _fix_violations(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -75,6 +75,22 @@ def latest_evaluation(session: Session, draft_id: uuid.UUID) -> Evaluation | Non
         .order_by(Evaluation.created_at.desc(), Evaluation.id.desc())
         .limit(1)
     )
+
+
+def latest_evaluations(
+    session: Session, draft_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Evaluation]:
+    """Each draft's latest evaluation, for those of ``draft_ids`` that have one."""
+    if not draft_ids:
+        return {}
+    latest: dict[uuid.UUID, Evaluation] = {}
+    for evaluation in session.scalars(
+        select(Evaluation)
+        .where(Evaluation.draft_id.in_(draft_ids))
+        .order_by(Evaluation.created_at, Evaluation.id)
+    ):
+        latest[evaluation.draft_id] = evaluation
+    return latest
 
 
 def best_score(session: Session, piece_id: uuid.UUID) -> int | None:

@@ -1,4 +1,4 @@
-"""Read models of the library: pieces as a list shows them, and one piece in full.
+"""Read model of the library: pieces as a list shows them (one piece in full: piece_detail.py).
 
 Everything here is a query returning frozen dataclasses, so a worker thread can run it and
 hand the result to the interface. Filtering, sorting, searching and the per-piece aggregates
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -30,7 +30,7 @@ from app.db.models import (
     Skill,
 )
 from app.domain.status import PIECE_STATUSES, PLATFORMS, PieceStatus
-from app.services.errors import InvalidInput, NotFound
+from app.services.errors import InvalidInput
 
 MAX_PAGE_SIZE = 1000
 _PLATFORM_ORDER = {name: index for index, name in enumerate(PLATFORMS)}
@@ -282,219 +282,4 @@ def filter_choices(session: Session) -> FilterChoices:
     return FilterChoices(
         projects=tuple(Choice(pid, f"{client} / {name}") for pid, name, client in projects),
         skills=tuple(Choice(sid, label) for sid, label in skills),
-    )
-
-
-# -- one piece ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EvaluationView:
-    score: int
-    criteria: tuple[tuple[str, int], ...]
-    feedback: str | None
-    model: str | None
-    draft_version: int
-
-
-@dataclass(frozen=True)
-class DraftVersion:
-    id: uuid.UUID
-    version: int
-    title: str | None
-    content: str
-    format: str
-    source: str
-    agent_id: str | None
-    based_on_version: int | None
-    created_at: dt.datetime
-    score: int | None
-
-
-@dataclass(frozen=True)
-class PlatformView:
-    platform: str
-    status: str
-    iteration: int
-    error_message: str | None
-    versions: tuple[DraftVersion, ...]  # oldest first
-    active_version: int | None
-    evaluation: EvaluationView | None  # the latest one
-
-    @property
-    def latest(self) -> DraftVersion | None:
-        return self.versions[-1] if self.versions else None
-
-
-@dataclass(frozen=True)
-class StepView:
-    id: uuid.UUID
-    ordinal: int
-    platform: str | None
-    agent_id: str
-    iteration: int
-    status: str
-    model: str | None
-    tokens_input: int
-    tokens_output: int
-    cost: Decimal | None
-    duration_ms: int | None
-    error_message: str | None
-    started_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class PieceDetail:
-    id: uuid.UUID
-    title: str
-    goal: str | None
-    status: str
-    mode: str
-    project_id: uuid.UUID
-    project_name: str
-    client_name: str
-    skill_name: str | None
-    instructions: str | None
-    error_message: str | None
-    seo_metadata: Mapping[str, Any]
-    platforms: tuple[PlatformView, ...]
-    steps: tuple[StepView, ...]
-    tokens_input: int
-    tokens_output: int
-    cost: Decimal | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-
-def piece_detail(session: Session, piece_id: uuid.UUID) -> PieceDetail:
-    """Everything the piece view shows, read in a handful of queries."""
-    found = session.execute(
-        select(Piece, Project.name, Client.name, func.coalesce(Skill.label, Skill.name))
-        .join(Project, Piece.project_id == Project.id)
-        .join(Client, Project.client_id == Client.id)
-        .outerjoin(Skill, Piece.skill_id == Skill.id)
-        .where(Piece.id == piece_id)
-    ).first()
-    if found is None:
-        raise NotFound(f"no piece with id {piece_id}")
-    piece, project_name, client_name, skill_name = found
-    drafts = list(
-        session.scalars(
-            select(Draft).where(Draft.piece_id == piece_id).order_by(Draft.platform, Draft.version)
-        )
-    )
-    evaluations = _evaluations_by_draft(session, [draft.id for draft in drafts])
-    version_of = {draft.id: draft.version for draft in drafts}
-    states = session.scalars(select(PlatformState).where(PlatformState.piece_id == piece_id))
-    platforms = sorted(
-        (_platform_view(state, drafts, evaluations, version_of) for state in states),
-        key=lambda view: _PLATFORM_ORDER.get(view.platform, len(PLATFORMS)),
-    )
-    steps = session.scalars(
-        select(AgentStep)
-        .where(AgentStep.piece_id == piece_id)
-        .order_by(AgentStep.platform, AgentStep.ordinal)
-    )
-    cost = session.scalar(select(func.sum(LlmCall.cost)).where(LlmCall.piece_id == piece_id))
-    if cost is None:
-        cost = session.scalar(
-            select(func.sum(AgentStep.cost)).where(AgentStep.piece_id == piece_id)
-        )
-    return PieceDetail(
-        id=piece.id,
-        title=piece.title or piece.goal or "(untitled)",
-        goal=piece.goal,
-        status=piece.status,
-        mode=piece.mode,
-        project_id=piece.project_id,
-        project_name=project_name,
-        client_name=client_name,
-        skill_name=skill_name,
-        instructions=piece.instructions,
-        error_message=piece.error_message,
-        seo_metadata=dict(piece.seo_metadata or {}),
-        platforms=tuple(platforms),
-        steps=tuple(_step_view(step) for step in steps),
-        tokens_input=piece.tokens_input,
-        tokens_output=piece.tokens_output,
-        cost=Decimal(cost) if cost is not None else None,
-        created_at=piece.created_at,
-        updated_at=piece.updated_at,
-    )
-
-
-def _evaluations_by_draft(
-    session: Session, draft_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[Evaluation]]:
-    if not draft_ids:
-        return {}
-    found: dict[uuid.UUID, list[Evaluation]] = {}
-    for evaluation in session.scalars(
-        select(Evaluation)
-        .where(Evaluation.draft_id.in_(draft_ids))
-        .order_by(Evaluation.created_at, Evaluation.id)
-    ):
-        found.setdefault(evaluation.draft_id, []).append(evaluation)
-    return found
-
-
-def _platform_view(
-    state: PlatformState,
-    drafts: Sequence[Draft],
-    evaluations: Mapping[uuid.UUID, list[Evaluation]],
-    version_of: Mapping[uuid.UUID, int],
-) -> PlatformView:
-    mine = [draft for draft in drafts if draft.platform == state.platform]
-    versions = tuple(
-        DraftVersion(
-            id=draft.id,
-            version=draft.version,
-            title=draft.title,
-            content=draft.content,
-            format=draft.format,
-            source=draft.source,
-            agent_id=draft.agent_id,
-            based_on_version=version_of.get(draft.based_on_id) if draft.based_on_id else None,
-            created_at=draft.created_at,
-            score=evaluations[draft.id][-1].score if draft.id in evaluations else None,
-        )
-        for draft in mine
-    )
-    latest: EvaluationView | None = None
-    for draft in mine:
-        for evaluation in evaluations.get(draft.id, ()):
-            latest = EvaluationView(
-                score=evaluation.score,
-                criteria=tuple((evaluation.criteria_scores or {}).items()),
-                feedback=evaluation.feedback,
-                model=evaluation.model,
-                draft_version=draft.version,
-            )
-    active = version_of.get(state.active_draft_id) if state.active_draft_id else None
-    return PlatformView(
-        platform=state.platform,
-        status=state.status,
-        iteration=state.iteration,
-        error_message=state.error_message,
-        versions=versions,
-        active_version=active,
-        evaluation=latest,
-    )
-
-
-def _step_view(step: AgentStep) -> StepView:
-    return StepView(
-        id=step.id,
-        ordinal=step.ordinal,
-        platform=step.platform,
-        agent_id=step.agent_id,
-        iteration=step.iteration,
-        status=step.status,
-        model=step.model,
-        tokens_input=step.tokens_input,
-        tokens_output=step.tokens_output,
-        cost=step.cost,
-        duration_ms=step.duration_ms,
-        error_message=step.error_message,
-        started_at=step.started_at,
     )

@@ -24,9 +24,12 @@ from app.domain.status import (
     PlatformStatus,
 )
 from app.services import _checks
-from app.services.errors import InvalidInput, NotFound
+from app.services.errors import AmbiguousReference, InvalidInput, NotFound
 from app.services.projects import get_project
 from app.services.transitions import check_piece_transition, check_platform_transition
+
+# The shortest id prefix accepted where a person names a piece.
+MIN_ID_PREFIX = 4
 
 # Run options with a meaning the pipeline relies on, and their allowed ranges.
 _OPTION_RANGES: dict[str, tuple[int, int]] = {
@@ -130,6 +133,30 @@ def get_piece(session: Session, piece_id: uuid.UUID) -> Piece:
     if piece is None:
         raise NotFound(f"no piece with id {piece_id}")
     return piece
+
+
+def resolve_piece_id(session: Session, ref: str) -> uuid.UUID:
+    """A piece id from its full form or a unique prefix (as ``pieces list`` shows it)."""
+    text = ref.strip().lower()
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        pass
+    compact = text.replace("-", "")
+    if len(compact) < MIN_ID_PREFIX or any(ch not in "0123456789abcdef" for ch in compact):
+        raise InvalidInput(
+            f"{ref!r} is not a piece id: give the id, or at least its first {MIN_ID_PREFIX} "
+            "characters as `copydesk pieces list` shows them"
+        )
+    matches = [pid for pid in session.scalars(select(Piece.id)) if pid.hex.startswith(compact)]
+    if not matches:
+        raise NotFound(f"no piece id starts with {ref!r}")
+    if len(matches) > 1:
+        names = sorted(str(pid) for pid in matches)
+        raise AmbiguousReference(
+            f"{len(matches)} pieces start with {ref!r}; give more of the id", names
+        )
+    return matches[0]
 
 
 def list_pieces(

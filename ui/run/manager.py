@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from app.agents.runner import PipelineRunner
     from app.llm.cancel import CancelToken
     from app.llm.client import OpenRouterClient
-    from app.services.library import PieceDetail
+    from app.services.piece_detail import PieceDetail
     from ui.backend import Backend
     from ui.desktop import Desktop
 
@@ -55,7 +55,7 @@ def prepare_run(
     database)."""
     from app.agents.options import PipelineOptions
     from app.agents.runner import PipelineRunner
-    from app.services.library import piece_detail
+    from app.services.piece_detail import piece_detail
 
     llm = backend.make_llm()
     try:
@@ -167,7 +167,7 @@ class PieceRun(QObject):
 
     def _prepared(self, plan: RunPlan) -> None:
         self.plan = plan
-        self.title = plan.detail.title
+        self.title = plan.detail.display_title
         self.status = "generating"
         self.prepared.emit(plan)
         wanted = [p for p in plan.platforms if self.only is None or p in self.only]

@@ -44,7 +44,7 @@ from ui.markdown_view import SafeTextBrowser
 from ui.theme import tones
 
 if TYPE_CHECKING:
-    from app.services.library import DraftVersion, PieceDetail, StepView
+    from app.services.piece_detail import DraftVersion, PieceDetail, StepView
     from ui.run.manager import PieceRun, RunManager, RunPlan
 
 GLYPHS = {
@@ -448,7 +448,7 @@ class RunMonitor(QWidget):
 
     def _prepared(self, plan: RunPlan) -> None:
         detail: PieceDetail = plan.detail
-        self.title.setText(detail.title)
+        self.title.setText(detail.display_title)
         states = {view.platform: view.status for view in detail.platforms}
         for platform in plan.platforms:
             lane = self.lanes.get(platform)
@@ -625,10 +625,14 @@ class RunsPage(QWidget):
         if monitor is None:
             monitor = RunMonitor(self.manager, run)
             self.tabs.insertTab(0, monitor, "Run")
-            run.prepared.connect(lambda plan, m=monitor: self._retitle(m, plan.detail.title))
+            run.prepared.connect(
+                lambda plan, m=monitor: self._retitle(m, plan.detail.display_title)
+            )
         elif monitor.run is not run:
             monitor.attach(run)
-            run.prepared.connect(lambda plan, m=monitor: self._retitle(m, plan.detail.title))
+            run.prepared.connect(
+                lambda plan, m=monitor: self._retitle(m, plan.detail.display_title)
+            )
         self.tabs.setCurrentWidget(monitor)
         self.stack.setCurrentIndex(1)
         self._closable(monitor, False)

@@ -26,11 +26,11 @@ from app.domain.status import PLATFORMS, PieceMode, PieceStatus
 
 if TYPE_CHECKING:
     from app.agents.events import Event, StepFailed
-    from app.agents.report import PieceReport
     from app.agents.results import RunResult
     from app.db.engine import Database
     from app.llm.cancel import CancelToken
     from app.llm.client import OpenRouterClient
+    from app.services.piece_detail import PieceDetail
 
 # The pipeline's modules are imported by the commands that use them, so that building the
 # parser (done for every `copydesk` invocation) stays quick.
@@ -166,7 +166,7 @@ def generate_piece(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def resume_piece(args: argparse.Namespace, ctx: CliContext) -> int:
-    from app.agents.report import resolve_piece_id
+    from app.services.pieces import resolve_piece_id
 
     db = _prepared_db(ctx)
     with db.session() as session:
@@ -178,7 +178,7 @@ def resume_piece(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cancel_piece(args: argparse.Namespace, ctx: CliContext) -> int:
     from app.agents.cancellation import request_cancel
-    from app.agents.report import piece_report, resolve_piece_id
+    from app.services.pieces import get_piece, resolve_piece_id
 
     db = ctx.open_db()
     with db.session() as session:
@@ -188,7 +188,7 @@ def cancel_piece(args: argparse.Namespace, ctx: CliContext) -> int:
     deadline = time.monotonic() + CANCEL_ACK_SECONDS
     while True:
         with db.session() as session:
-            status = piece_report(session, piece_id).status
+            status = get_piece(session, piece_id).status
         if status not in (PieceStatus.GENERATING, PieceStatus.QUEUED):
             break
         if time.monotonic() >= deadline:
@@ -203,11 +203,12 @@ def cancel_piece(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def show_piece(args: argparse.Namespace, ctx: CliContext) -> int:
-    from app.agents.report import piece_report, resolve_piece_id
+    from app.services.piece_detail import piece_detail
+    from app.services.pieces import resolve_piece_id
 
     db = ctx.open_db()
     with db.session() as session:
-        report = piece_report(session, resolve_piece_id(session, args.piece))
+        report = piece_detail(session, resolve_piece_id(session, args.piece))
     if args.json:
         ctx.echo(json.dumps(_report_json(report), indent=2, default=_json_default))
         return 0
@@ -217,7 +218,7 @@ def show_piece(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def export_command(args: argparse.Namespace, ctx: CliContext) -> int:
     from app.agents.export import export_piece
-    from app.agents.report import resolve_piece_id
+    from app.services.pieces import resolve_piece_id
 
     db = ctx.open_db()
     with db.session() as session:
@@ -246,9 +247,9 @@ def _prepared_db(ctx: CliContext) -> Database:
 def _run(
     ctx: CliContext, db: Database, llm: OpenRouterClient, piece_id: uuid.UUID, *, as_json: bool
 ) -> int:
-    from app.agents.report import piece_report
     from app.agents.runner import PipelineRunner
     from app.llm.cancel import CancelToken
+    from app.services.piece_detail import piece_detail
 
     token = CancelToken()
     runner = PipelineRunner(db, llm, on_event=_progress_printer(ctx))
@@ -278,7 +279,7 @@ def _run(
     result = outcome[0]
     if as_json:
         with db.session() as session:
-            report = piece_report(session, piece_id)
+            report = piece_detail(session, piece_id)
         ctx.echo(json.dumps(_report_json(report), indent=2, default=_json_default))
     ctx.warn(f"Piece {piece_id}: {result.status}.")
     return _exit_code(result)
@@ -371,7 +372,7 @@ def _stopped(event: StepFailed) -> str:
 # display ---------------------------------------------------------------------------------
 
 
-def _print_report(ctx: CliContext, report: PieceReport, *, steps: bool) -> None:
+def _print_report(ctx: CliContext, report: PieceDetail, *, steps: bool) -> None:
     ctx.echo(f"Piece {report.id}  {report.title or '(untitled)'}")
     ctx.echo(
         f"Project: {report.project_ref}   Skill: {report.skill_name or '-'}   "
@@ -379,24 +380,25 @@ def _print_report(ctx: CliContext, report: PieceReport, *, steps: bool) -> None:
     )
     if report.error_message:
         ctx.echo(f"Error: {report.error_message}")
-    unknown = f" ({report.calls_without_cost} without a price)" if report.calls_without_cost else ""
+    calls = report.calls
+    unknown = f" ({calls.unpriced} without a price)" if calls.unpriced else ""
     ctx.echo(
-        f"Usage: {report.calls} calls ({report.failed_calls} failed), "
+        f"Usage: {calls.calls} calls ({calls.failed} failed), "
         f"{report.tokens_input} in / {report.tokens_output} out tokens, "
-        f"${report.cost:.6f}{unknown}"
+        f"${calls.cost:.6f}{unknown}"
     )
     if report.seo_metadata:
         seo = report.seo_metadata
         ctx.echo(f"SEO: {seo.get('title', '')!r} /{seo.get('slug', '')}")
     for platform in report.platforms:
         ctx.echo("")
-        scores = [d.score for d in platform.drafts if d.score is not None]
+        scores = [d.score for d in platform.versions if d.score is not None]
         best = f", best score {max(scores)}" if scores else ""
         ctx.echo(
             f"{platform.platform}: {platform.status}, round {platform.iteration}{best}"
             + (f" — {platform.error_message}" if platform.error_message else "")
         )
-        for draft in platform.drafts:
+        for draft in platform.versions:
             marker = "*" if draft.id == platform.active_draft_id else " "
             parent = f"← v{draft.based_on_version}" if draft.based_on_version else "new"
             score = f"  score {draft.score}" if draft.score is not None else ""
@@ -405,7 +407,7 @@ def _print_report(ctx: CliContext, report: PieceReport, *, steps: bool) -> None:
                 f"{parent:<6} {draft.words:>5} words{score}"
             )
         if steps:
-            for step in platform.steps:
+            for step in report.steps_on(platform.platform):
                 cost = f" ${step.cost:.6f}" if step.cost is not None else ""
                 error = f" {step.error_type}: {step.error_message}" if step.error_message else ""
                 ctx.echo(
@@ -414,7 +416,7 @@ def _print_report(ctx: CliContext, report: PieceReport, *, steps: bool) -> None:
                 )
 
 
-def _report_json(report: PieceReport) -> dict[str, Any]:
+def _report_json(report: PieceDetail) -> dict[str, Any]:
     return {
         "id": report.id,
         "title": report.title,
@@ -423,13 +425,13 @@ def _report_json(report: PieceReport) -> dict[str, Any]:
         "project": report.project_ref,
         "skill": report.skill_name,
         "usage": {
-            "calls": report.calls,
-            "failed_calls": report.failed_calls,
+            "calls": report.calls.calls,
+            "failed_calls": report.calls.failed,
             "input_tokens": report.tokens_input,
             "output_tokens": report.tokens_output,
-            "cost": report.cost,
+            "cost": report.calls.cost,
         },
-        "seo": report.seo_metadata,
+        "seo": dict(report.seo_metadata) or None,
         "platforms": [
             {
                 "platform": p.platform,
@@ -446,9 +448,9 @@ def _report_json(report: PieceReport) -> dict[str, Any]:
                         "based_on_version": d.based_on_version,
                         "words": d.words,
                         "score": d.score,
-                        "criteria": d.criteria,
+                        "criteria": dict(d.evaluation.criteria) if d.evaluation else {},
                     }
-                    for d in p.drafts
+                    for d in p.versions
                 ],
                 "steps": [
                     {
@@ -459,7 +461,7 @@ def _report_json(report: PieceReport) -> dict[str, Any]:
                         "attempts": s.attempts,
                         "error_type": s.error_type,
                     }
-                    for s in p.steps
+                    for s in report.steps_on(p.platform)
                 ],
             }
             for p in report.platforms
