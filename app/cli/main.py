@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -68,6 +69,11 @@ def run_command(args: argparse.Namespace, ctx: CliContext | None = None) -> int:
     except KeyboardInterrupt:
         ctx.warn("Cancelled.")
         return 130
+    except BrokenPipeError:
+        # The reader went away (`copydesk show … | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except MissingKey as exc:
         ctx.warn(f"copydesk: {exc}")
         return 3
