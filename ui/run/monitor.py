@@ -40,10 +40,11 @@ from app.agents.events import (
 )
 from app.agents.roles import FIRST_PASS
 from ui import formatting
-from ui.markdown_view import SafeTextBrowser
+from ui.markdown_view import SafeTextBrowser, draft_to_html
 from ui.theme import tones
 
 if TYPE_CHECKING:
+    from app.db.engine import Database
     from app.services.piece_detail import DraftVersion, PieceDetail, StepView
     from ui.run.manager import PieceRun, RunManager, RunPlan
 
@@ -182,6 +183,29 @@ def _rows_from(steps: tuple[StepView, ...], platform: str) -> list[StepRow]:
     ]
 
 
+@dataclass(frozen=True)
+class FinalDraft:
+    """A lane's latest draft with its HTML, rendered on a worker: the Markdown render (and
+    markdown-it's first import) would otherwise stall the GUI thread as a run ends."""
+
+    draft: DraftVersion
+    html: str
+
+
+def load_finals(db: Database, piece_id: uuid.UUID) -> dict[str, FinalDraft]:
+    """Each platform's latest draft, rendered (worker thread: reads the database)."""
+    from ui.piece_view import load_detail
+
+    detail = load_detail(db, piece_id)
+    return {
+        view.platform: FinalDraft(
+            view.latest, draft_to_html(view.latest.content, view.latest.format)
+        )
+        for view in detail.platforms
+        if view.latest is not None
+    }
+
+
 class LaneWidget(QFrame):
     retry_requested = Signal(str)
 
@@ -257,13 +281,12 @@ class LaneWidget(QFrame):
         frame = self.step_view.frameWidth() * 2
         self.step_view.setFixedHeight(rows * row_height + frame + 4)
 
-    def show_final(self, draft: DraftVersion | None) -> None:
-        """The lane's current draft, rendered, once it has stopped working."""
-        if draft is None:
-            return
+    def show_final(self, final: FinalDraft) -> None:
+        """The lane's current draft, already rendered, once it has stopped working."""
+        draft = final.draft
         who = formatting.agent_label(draft.agent_id) if draft.agent_id else "an editor"
         self.live_caption.setText(f"Draft v{draft.version} by {who} — open the piece to review")
-        self.final.show_markdown(draft.content, draft.format)
+        self.final.setHtml(final.html)
         self.text_stack.setCurrentWidget(self.final)
 
     # -- totals ----------------------------------------------------------------------------
@@ -547,18 +570,16 @@ class RunMonitor(QWidget):
         backend = self.manager.backend
         if backend is None:
             return
-        from ui.piece_view import load_detail
-
         db, piece_id = backend.db, self.piece_id
         self.manager.desktop.tasks.submit(
-            lambda: load_detail(db, piece_id), on_result=self._show_finals, owner=self
+            lambda: load_finals(db, piece_id), on_result=self._show_finals, owner=self
         )
 
-    def _show_finals(self, detail: PieceDetail) -> None:
-        for view in detail.platforms:
-            lane = self.lanes.get(view.platform)
+    def _show_finals(self, finals: dict[str, FinalDraft]) -> None:
+        for platform, final in finals.items():
+            lane = self.lanes.get(platform)
             if lane is not None and lane.status != "failed":
-                lane.show_final(view.latest)
+                lane.show_final(final)
 
     # -- actions ---------------------------------------------------------------------------
 
