@@ -113,7 +113,8 @@ def _best_score() -> Any:
     )
 
 
-def _cost() -> Any:
+def piece_cost() -> Any:
+    """What a piece cost, as a SQL expression correlated to ``Piece`` (one rule for every view)."""
     # The usage ledger counts every attempt, failed ones and retries included: what the piece
     # really cost. Runs made without a ledger leave only their steps' costs to go by.
     calls = (
@@ -172,7 +173,7 @@ def count_pieces(session: Session, flt: LibraryFilter) -> int:
 
 def _rows_query(query: LibraryQuery) -> Select[Any]:
     best = _best_score().label("best_score")
-    cost = _cost().label("cost")
+    cost = piece_cost().label("cost")
     title = func.coalesce(Piece.title, Piece.goal, "")
     order_column: Any = {
         SortKey.TITLE: func.lower(title),

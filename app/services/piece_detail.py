@@ -30,6 +30,7 @@ from app.db.models import (
 from app.domain.status import PLATFORMS
 from app.services.errors import NotFound
 from app.services.evaluations import latest_evaluations
+from app.services.library import piece_cost
 
 _PLATFORM_ORDER = {name: index for index, name in enumerate(PLATFORMS)}
 
@@ -188,12 +189,8 @@ def piece_detail(session: Session, piece_id: uuid.UUID) -> PieceDetail:
         .order_by(AgentStep.platform, AgentStep.ordinal)
     )
     calls = call_tally(session, piece_id)
-    cost: Decimal | None = calls.cost
-    if calls.unpriced == calls.calls:
-        steps_cost = session.scalar(
-            select(func.sum(AgentStep.cost)).where(AgentStep.piece_id == piece_id)
-        )
-        cost = Decimal(steps_cost) if steps_cost is not None else None
+    total = session.scalar(select(piece_cost()).where(Piece.id == piece_id))
+    cost = Decimal(total) if total is not None else None
     return PieceDetail(
         id=piece.id,
         title=piece.title,
